@@ -1,0 +1,54 @@
+/**
+ * `npm run cli -- <command> [options]`: the batch side of churnstream. Each command lives in
+ * `commands/<name>.command.ts` and exports `command: CliCommand`; this file only dispatches, so
+ * commands can be added without touching it. Errors end the process with a non-zero code and a
+ * message that names the file, line, field or option at fault.
+ */
+import { readdirSync } from 'node:fs';
+import { AppError } from '@churnstream/errors';
+import type { CliCommand } from './cli.command';
+
+const commandsDir = new URL('./commands/', import.meta.url);
+
+function available(): string[] {
+  return readdirSync(commandsDir)
+    .filter((f) => f.endsWith('.command.ts') && !f.endsWith('.spec.ts'))
+    .map((f) => f.replace(/\.command\.ts$/, ''))
+    .sort();
+}
+
+async function load(name: string): Promise<CliCommand> {
+  const mod = (await import(new URL(`${name}.command.ts`, commandsDir).href)) as { command: CliCommand };
+  return mod.command;
+}
+
+async function usage(): Promise<string> {
+  const lines = ['usage: npm run cli -- <command> [options]', '', 'commands:'];
+  for (const name of available()) lines.push(`  ${name.padEnd(10)} ${(await load(name)).summary}`);
+  lines.push('', 'npm run cli -- <command> --help shows the options of one command.');
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(await usage());
+    return name === undefined ? 1 : 0;
+  }
+  if (!available().includes(name)) {
+    console.error(`unknown command "${name}"\n\n${await usage()}`);
+    return 2;
+  }
+  return (await load(name)).run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof AppError) console.error(`error [${error.code}]: ${error.message}`);
+    else console.error(error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,2 @@
+export * from './churn.rule';
+export * from './customer-aggregate';

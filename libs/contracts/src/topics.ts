@@ -1,0 +1,37 @@
+/**
+ * Every Kafka topic the system uses, in one place. A prefix lets tests and parallel runs
+ * use their own topics on one broker.
+ *
+ * `activity` carries customer registrations, ended sessions and clock ticks on one topic keyed by
+ * customer_id: Kafka orders events only within a partition, so a customer's registration is
+ * guaranteed to reach a consumer before that customer's sessions, and a clock tick (written to every
+ * partition) arrives after every event of earlier simulated time on that partition.
+ */
+export interface TopicNames {
+  readonly activity: string;
+  readonly features: string;
+  readonly flags: string;
+  readonly scores: string;
+  readonly deadLetter: string;
+}
+
+export const DEFAULT_TOPIC_PREFIX = 'churnstream';
+
+export function topicNames(prefix: string = DEFAULT_TOPIC_PREFIX): TopicNames {
+  return {
+    activity: `${prefix}.activity`,
+    features: `${prefix}.features`,
+    flags: `${prefix}.flags`,
+    scores: `${prefix}.scores`,
+    deadLetter: `${prefix}.dead-letter`,
+  };
+}
+
+/** Consumer group names, also in one place so lag can be reported per group. */
+export function consumerGroups(prefix: string = DEFAULT_TOPIC_PREFIX) {
+  return {
+    features: `${prefix}.features`,
+    scoring: `${prefix}.scoring`,
+    indexer: `${prefix}.indexer`,
+  } as const;
+}
