@@ -1,0 +1,410 @@
+/**
+ * The strict loader of a batch dataset folder (issue 3's contract): customers.csv, sessions.csv and
+ * an optional manifest.json that gives snapshot_at (or pass `snapshotAt`).
+ *
+ *   const ds = await openDataset('/tmp/ds');            // throws AppError('DATASET_INVALID') on bad input
+ *   await ds.query('SELECT count(*) AS n FROM sessions'); // SQL over DuckDB tables
+ *   for await (const c of ds.customers()) ...             // or stream typed rows
+ *   ds.close();
+ *
+ * Tables in `ds.connection` (DuckDB, TimeZone UTC):
+ *   raw_customers, raw_sessions   every column VARCHAR exactly as in the file (empty field = NULL),
+ *                                 plus `line` (1-based file line; the header is line 1). The quality
+ *                                 report counts nulls, duplicates and invalid values on these.
+ *   customers, sessions           the same rows, same order, typed: ints BIGINT, total_spent DOUBLE,
+ *                                 timestamps TIMESTAMPTZ (an ISO date is midnight UTC; a value without
+ *                                 an offset is UTC), plus `line`.
+ *
+ * DuckDB's read_csv does all parsing, with explicit column names, a fixed delimiter and strict mode.
+ * Values are typed in SQL from the VARCHAR tables rather than by read_csv's own casts because those are
+ * lenient ('1.5' becomes the integer 2, '0x10' becomes 16) and one read serves both the raw and the
+ * typed view. read_csv with explicit columns skips the header without comparing its names, so the
+ * header line is compared here. With `strict` (the default) the first unparsable value throws; without,
+ * it becomes NULL in the typed table and is counted in `unparsable`.
+ *
+ * Every error names the file, the line and the column. Line numbers assume no quoted field spans
+ * several lines (the contract has none).
+ */
+import { open, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { AppError } from '@churnstream/errors';
+import {
+  CUSTOMERS_FILE,
+  SESSIONS_FILE,
+  type ColumnKind,
+  type CustomerRow,
+  type DatasetManifest,
+  type FileSpec,
+  type SessionRow,
+} from './dataset.schema';
+
+export interface OpenDatasetOptions {
+  /** Overrides manifest.json's snapshot_at; required when there is no manifest. */
+  snapshotAt?: Date | string;
+  /** Throw on the first unparsable value (default true); when false it loads as NULL and is counted. */
+  strict?: boolean;
+  /** A DuckDB database path; ':memory:' by default. */
+  database?: string;
+}
+
+export interface Dataset {
+  readonly dir: string;
+  readonly snapshotAt: Date;
+  readonly manifest: DatasetManifest | null;
+  readonly instance: DuckDBInstance;
+  readonly connection: DuckDBConnection;
+  /** Rows per file (data rows, header excluded). */
+  readonly rows: { customers: number; sessions: number };
+  /** Non-empty values that could not be typed, per file and column (all zero when strict). */
+  readonly unparsable: { customers: Record<string, number>; sessions: Record<string, number> };
+  /** Runs SQL on the dataset's connection and returns plain JS rows (BIGINT as bigint, timestamps as Date). */
+  query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  /** Streams the typed customers in file order, on a connection of its own. */
+  customers(): AsyncIterable<CustomerRow>;
+  /** Streams the typed sessions in file order, on a connection of its own. */
+  sessions(): AsyncIterable<SessionRow>;
+  close(): void;
+}
+
+const HEADER_PROBE_BYTES = 64 * 1024;
+const OTHER_DELIMITERS = [';', '\t', '|'];
+
+export function invalid(message: string, details: Record<string, unknown> = {}, cause?: unknown): AppError {
+  return new AppError('DATASET_INVALID', message, { details, cause });
+}
+
+/** SQL that is true when a VARCHAR value of this kind parses (NULL counts as parsable). */
+export function parsableSql(kind: ColumnKind, col: string): string {
+  const c = quoteIdent(col);
+  switch (kind) {
+    case 'string':
+      return 'TRUE';
+    case 'int':
+      return `(${c} IS NULL OR regexp_full_match(${c}, '[+-]?[0-9]{1,18}'))`;
+    case 'float':
+      return `(${c} IS NULL OR regexp_full_match(${c}, '[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?'))`;
+    case 'timestamp':
+      return (
+        `(${c} IS NULL OR (regexp_full_match(${c}, '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?')` +
+        ` AND TRY_CAST(${c} AS TIMESTAMPTZ) IS NOT NULL))`
+      );
+  }
+}
+
+const SQL_TYPE: Record<ColumnKind, string> = {
+  string: 'VARCHAR',
+  int: 'BIGINT',
+  float: 'DOUBLE',
+  timestamp: 'TIMESTAMPTZ',
+};
+
+const KIND_NAME: Record<ColumnKind, string> = {
+  string: 'text',
+  int: 'an integer',
+  float: 'a number',
+  timestamp: 'an ISO-8601 date or timestamp',
+};
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+async function readHeaderLine(path: string, spec: FileSpec): Promise<string> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (cause) {
+    throw invalid(
+      `${path}: file not found (expected ${spec.file} with header ${headerOf(spec)})`,
+      { file: path },
+      cause,
+    );
+  }
+  if (size === 0) {
+    throw invalid(`${path} line 1, column 1: the file is empty (expected the header ${headerOf(spec)})`, {
+      file: path,
+      line: 1,
+      column: spec.columns[0]?.name,
+    });
+  }
+  const handle = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(size, HEADER_PROBE_BYTES));
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    const text = buf
+      .subarray(0, bytesRead)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '');
+    const end = text.indexOf('\n');
+    return (end === -1 ? text : text.slice(0, end)).replace(/\r$/, '');
+  } finally {
+    await handle.close();
+  }
+}
+
+function headerOf(spec: FileSpec): string {
+  return spec.columns.map((c) => c.name).join(',');
+}
+
+/** Compares the header line with the contract; read_csv with explicit columns would not. */
+function checkHeader(path: string, spec: FileSpec, header: string): void {
+  const names = header.split(',').map((n) => n.trim().replace(/^"(.*)"$/, '$1'));
+  const expected = spec.columns.map((c) => c.name);
+  if (names.length === 1 && expected.length > 1) {
+    const other = OTHER_DELIMITERS.find((d) => header.includes(d));
+    if (other !== undefined) {
+      throw invalid(
+        `${path} line 1, column 1: wrong delimiter: the header is split by ${JSON.stringify(other)}, expected ","`,
+        { file: path, line: 1, column: 1 },
+      );
+    }
+  }
+  for (let i = 0; i < Math.max(names.length, expected.length); i++) {
+    const found = names[i];
+    const want = expected[i];
+    if (found === want) continue;
+    const what =
+      want === undefined
+        ? `unexpected extra column "${found ?? ''}"`
+        : found === undefined
+          ? `missing column "${want}"`
+          : `expected column "${want}", found "${found}"`;
+    throw invalid(`${path} line 1, column ${i + 1}: ${what} (expected header ${headerOf(spec)})`, {
+      file: path,
+      line: 1,
+      column: want ?? found,
+    });
+  }
+}
+
+/** Turns a DuckDB CSV reader error into one that names file, line and column. */
+function csvError(path: string, spec: FileSpec, error: unknown): AppError {
+  const message = error instanceof Error ? error.message : String(error);
+  const line = /Line: (\d+)/.exec(message)?.[1];
+  const counts = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
+  const firstLine = message.split('\n')[0] ?? message;
+  if (line !== undefined && counts !== null) {
+    const found = Number(counts[2]);
+    const expected = Number(counts[1]);
+    const col = found < expected ? spec.columns[found]?.name : spec.columns[expected - 1]?.name;
+    const what =
+      found < expected
+        ? `${found} fields where ${expected} are expected: column "${col ?? '?'}" is missing (wrong delimiter?)`
+        : `${found} fields where ${expected} are expected: extra field after column "${col ?? '?'}"`;
+    return invalid(
+      `${path} line ${line}, column ${Math.min(found, expected) + 1}: ${what}`,
+      {
+        file: path,
+        line: Number(line),
+        column: col,
+      },
+      error,
+    );
+  }
+  return invalid(
+    `${path} line ${line ?? '?'}, column ?: ${firstLine}`,
+    { file: path, line: Number(line) },
+    error,
+  );
+}
+
+async function loadFile(
+  connection: DuckDBConnection,
+  dir: string,
+  spec: FileSpec,
+  strict: boolean,
+): Promise<{ rows: number; unparsable: Record<string, number> }> {
+  const path = join(dir, spec.file);
+  checkHeader(path, spec, await readHeaderLine(path, spec));
+  const columns = spec.columns.map((c) => `${sqlString(c.name)}: 'VARCHAR'`).join(', ');
+  const rawStore = `__raw_${spec.table}`;
+  try {
+    // preserve_insertion_order (DuckDB's default) keeps file order, so rowid + 2 is the file line.
+    await connection.run(
+      `CREATE TABLE ${rawStore} AS SELECT * FROM read_csv(${sqlString(path)}, header = true, delim = ',', quote = '"', escape = '"', columns = {${columns}}, auto_detect = false, strict_mode = true)`,
+    );
+  } catch (error) {
+    throw csvError(path, spec, error);
+  }
+  await connection.run(
+    `CREATE VIEW raw_${spec.table} AS SELECT ${spec.columns.map((c) => quoteIdent(c.name)).join(', ')}, rowid + 2 AS line FROM ${rawStore}`,
+  );
+
+  const typed = spec.columns.filter((c) => c.kind !== 'string');
+  const probe = typed
+    .map(
+      (c) =>
+        `count(*) FILTER (WHERE NOT ${parsableSql(c.kind, c.name)}) AS ${quoteIdent(`bad_${c.name}`)}, ` +
+        `min(line) FILTER (WHERE NOT ${parsableSql(c.kind, c.name)}) AS ${quoteIdent(`first_${c.name}`)}`,
+    )
+    .join(', ');
+  const probeRows = await connection.runAndReadAll(`SELECT count(*) AS n, ${probe} FROM raw_${spec.table}`);
+  const stats = probeRows.getRowObjectsJS()[0] ?? {};
+  const rows = Number(stats.n ?? 0);
+  if (rows === 0) {
+    throw invalid(`${path} line 2, column 1: no data rows after the header`, {
+      file: path,
+      line: 2,
+      column: 1,
+    });
+  }
+  const unparsable: Record<string, number> = {};
+  let first: { line: number; column: string; kind: ColumnKind } | null = null;
+  for (const c of typed) {
+    unparsable[c.name] = Number(stats[`bad_${c.name}`] ?? 0);
+    const at = stats[`first_${c.name}`];
+    if (at !== null && at !== undefined && (first === null || Number(at) < first.line)) {
+      first = { line: Number(at), column: c.name, kind: c.kind };
+    }
+  }
+  if (strict && first !== null) {
+    const value = await connection.runAndReadAll(
+      `SELECT ${quoteIdent(first.column)} AS v FROM raw_${spec.table} WHERE line = ${first.line}`,
+    );
+    const v = asString(value.getRowObjectsJS()[0]?.v) ?? '';
+    const index = spec.columns.findIndex((c) => c.name === first.column) + 1;
+    throw invalid(
+      `${path} line ${first.line}, column ${index} ("${first.column}"): cannot parse ${JSON.stringify(v)} as ${KIND_NAME[first.kind]}`,
+      { file: path, line: first.line, column: first.column, value: v },
+    );
+  }
+  const select = spec.columns
+    .map((c) => {
+      const q = quoteIdent(c.name);
+      if (c.kind === 'string') return q;
+      return `CASE WHEN ${parsableSql(c.kind, c.name)} THEN CAST(${q} AS ${SQL_TYPE[c.kind]}) END AS ${q}`;
+    })
+    .join(', ');
+  await connection.run(
+    `CREATE TABLE ${spec.table} AS SELECT ${select}, line FROM raw_${spec.table} ORDER BY line`,
+  );
+  return { rows, unparsable };
+}
+
+async function readManifest(dir: string): Promise<DatasetManifest | null> {
+  const path = join(dir, 'manifest.json');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    return JSON.parse(text) as DatasetManifest;
+  } catch (cause) {
+    const msg = cause instanceof Error ? cause.message : String(cause);
+    throw invalid(`${path}: not valid JSON (${msg})`, { file: path }, cause);
+  }
+}
+
+function parseInstant(value: unknown, where: string): Date {
+  const d = typeof value === 'string' || value instanceof Date ? new Date(value) : new Date(Number.NaN);
+  if (Number.isNaN(d.getTime())) {
+    throw invalid(`${where}: snapshot_at ${JSON.stringify(value)} is not an ISO-8601 timestamp`, {
+      field: 'snapshot_at',
+    });
+  }
+  return d;
+}
+
+function toNumber(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  return typeof v === 'bigint' ? Number(v) : (v as number);
+}
+
+async function* streamRows<T>(
+  instance: DuckDBInstance,
+  sql: string,
+  map: (row: Record<string, unknown>) => T,
+): AsyncIterable<T> {
+  const connection = await instance.connect();
+  try {
+    const result = await connection.stream(sql);
+    for await (const chunk of result.yieldRowObjectJs()) {
+      for (const row of chunk) yield map(row);
+    }
+  } finally {
+    connection.closeSync();
+  }
+}
+
+const asDate = (v: unknown): Date | null => (v instanceof Date ? v : null);
+const asString = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** Opens a dataset folder; see the module header. Closes everything it opened when it throws. */
+export async function openDataset(dir: string, options: OpenDatasetOptions = {}): Promise<Dataset> {
+  const strict = options.strict ?? true;
+  const manifest = await readManifest(dir);
+  let snapshotAt: Date;
+  if (options.snapshotAt !== undefined) snapshotAt = parseInstant(options.snapshotAt, 'snapshotAt');
+  else if (manifest?.snapshot_at !== undefined)
+    snapshotAt = parseInstant(manifest.snapshot_at, join(dir, 'manifest.json'));
+  else {
+    throw invalid(
+      `${join(dir, 'manifest.json')}: no snapshot_at (no manifest.json, or it lacks snapshot_at); pass --snapshot-at`,
+      { file: join(dir, 'manifest.json'), field: 'snapshot_at' },
+    );
+  }
+
+  const instance = await DuckDBInstance.create(options.database ?? ':memory:');
+  let connection: DuckDBConnection | null = null;
+  try {
+    connection = await instance.connect();
+    await connection.run(`SET TimeZone = 'UTC'`);
+    const customers = await loadFile(connection, dir, CUSTOMERS_FILE, strict);
+    const sessions = await loadFile(connection, dir, SESSIONS_FILE, strict);
+    const conn = connection;
+    return {
+      dir,
+      snapshotAt,
+      manifest,
+      instance,
+      connection: conn,
+      rows: { customers: customers.rows, sessions: sessions.rows },
+      unparsable: { customers: customers.unparsable, sessions: sessions.unparsable },
+      async query<T>(sql: string): Promise<T[]> {
+        return (await conn.runAndReadAll(sql)).getRowObjectsJS() as T[];
+      },
+      customers: () =>
+        streamRows<CustomerRow>(instance, `SELECT * FROM customers ORDER BY line`, (r) => ({
+          line: Number(r.line),
+          customer_id: asString(r.customer_id),
+          name: asString(r.name),
+          email: asString(r.email),
+          age: toNumber(r.age),
+          gender: asString(r.gender),
+          location: asString(r.location),
+          country: asString(r.country),
+          customer_since: asDate(r.customer_since),
+          churned: toNumber(r.churned),
+        })),
+      sessions: () =>
+        streamRows<SessionRow>(instance, `SELECT * FROM sessions ORDER BY line`, (r) => ({
+          line: Number(r.line),
+          session_id: asString(r.session_id),
+          customer_id: asString(r.customer_id),
+          session_start: asDate(r.session_start),
+          session_end: asDate(r.session_end),
+          pages_viewed: toNumber(r.pages_viewed),
+          products_added_to_cart: toNumber(r.products_added_to_cart),
+          products_purchased: toNumber(r.products_purchased),
+          total_spent: toNumber(r.total_spent),
+          device_type: asString(r.device_type),
+          payment_method: asString(r.payment_method),
+        })),
+      close(): void {
+        conn.closeSync();
+        instance.closeSync();
+      },
+    };
+  } catch (error) {
+    connection?.closeSync();
+    instance.closeSync();
+    throw error;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './dataset.schema';
+export * from './dataset.loader';
+export * from './dataset.fixture';
