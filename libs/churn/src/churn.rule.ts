@@ -6,7 +6,11 @@
 export const DAY_MS = 86_400_000;
 export const DEFAULT_CHURN_WINDOW_DAYS = 60;
 
-export function isChurned(lastPurchaseAtMs: number, nowMs: number, windowDays = DEFAULT_CHURN_WINDOW_DAYS): boolean {
+export function isChurned(
+  lastPurchaseAtMs: number,
+  nowMs: number,
+  windowDays = DEFAULT_CHURN_WINDOW_DAYS,
+): boolean {
   return nowMs - lastPurchaseAtMs >= windowDays * DAY_MS;
 }
 

@@ -68,7 +68,8 @@ export function applySession(agg: CustomerAggregate, s: SessionFacts): CustomerA
     total_session_ms: agg.total_session_ms + (s.session_end - s.session_start),
     first_seen_at: minOf(agg.first_seen_at, s.session_start),
     last_active_at: maxOf(agg.last_active_at, s.session_end),
-    last_purchase_at: s.products_purchased > 0 ? maxOf(agg.last_purchase_at, s.session_end) : agg.last_purchase_at,
+    last_purchase_at:
+      s.products_purchased > 0 ? maxOf(agg.last_purchase_at, s.session_end) : agg.last_purchase_at,
   };
 }
 

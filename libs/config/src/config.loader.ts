@@ -27,7 +27,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   ];
   for (const [user, secret] of pairs) {
     if ((config[user] === undefined) !== (config[secret] === undefined)) {
-      throw new AppError('CONFIG_INVALID', `Invalid environment variables: ${user} and ${secret} must be set together`);
+      throw new AppError(
+        'CONFIG_INVALID',
+        `Invalid environment variables: ${user} and ${secret} must be set together`,
+      );
     }
   }
   if (config.KAFKA_SASL_USERNAME !== undefined && config.KAFKA_SASL_MECHANISM === undefined) {

@@ -6,7 +6,12 @@ import { z } from 'zod';
  */
 const hostPortList = z
   .string()
-  .transform((value) => value.split(',').map((part) => part.trim()).filter((part) => part.length > 0))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part.length > 0),
+  )
   .pipe(
     z
       .array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'each broker must be host:port'))
@@ -15,7 +20,7 @@ const hostPortList = z
 
 const url = (protocols: string[]) =>
   z.url().refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), {
-    message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    error: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
   });
 
 const port = z.coerce.number().int().min(1).max(65535);

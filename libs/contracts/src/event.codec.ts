@@ -26,7 +26,10 @@ export function decodeEvent<S extends z.ZodType>(
   payload: Buffer | string | null | undefined,
 ): DecodeResult<z.infer<S>> {
   if (payload === null || payload === undefined) {
-    return { ok: false, error: new AppError('CONTRACT_UNPARSABLE', 'empty payload (tombstone or null value)') };
+    return {
+      ok: false,
+      error: new AppError('CONTRACT_UNPARSABLE', 'empty payload (tombstone or null value)'),
+    };
   }
   const text = typeof payload === 'string' ? payload : payload.toString('utf8');
   let json: unknown;
@@ -35,7 +38,9 @@ export function decodeEvent<S extends z.ZodType>(
   } catch (cause) {
     return {
       ok: false,
-      error: new AppError('CONTRACT_UNPARSABLE', `payload is not JSON: ${(cause as Error).message}`, { cause }),
+      error: new AppError('CONTRACT_UNPARSABLE', `payload is not JSON: ${(cause as Error).message}`, {
+        cause,
+      }),
     };
   }
   const parsed = schema.safeParse(json);

@@ -51,7 +51,12 @@ export const SessionSchema = z
   .check((ctx) => {
     const s = ctx.value;
     if (Date.parse(s.session_end) < Date.parse(s.session_start)) {
-      ctx.issues.push({ code: 'custom', path: ['session_end'], message: 'ends before session_start', input: s });
+      ctx.issues.push({
+        code: 'custom',
+        path: ['session_end'],
+        message: 'ends before session_start',
+        input: s,
+      });
     }
     if (s.products_added_to_cart > s.pages_viewed) {
       ctx.issues.push({

@@ -1,0 +1,4 @@
+export * from './kafka.client';
+export * from './kafka.topics';
+export * from './event.producer';
+export * from './consumer-lag';

@@ -1,0 +1,63 @@
+import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
+import type { Config } from '@churnstream/config';
+import { AppError } from '@churnstream/errors';
+
+/**
+ * The Kafka adapter: the only place that builds a kafkajs client from our config. Apps talk to Kafka
+ * through what this lib exports (producer, topic admin, lag) and never configure kafkajs themselves.
+ */
+export function createKafka(config: Config, clientSuffix = ''): Kafka {
+  const sasl: SASLOptions | undefined =
+    config.KAFKA_SASL_MECHANISM && config.KAFKA_SASL_USERNAME && config.KAFKA_SASL_PASSWORD
+      ? {
+          mechanism: config.KAFKA_SASL_MECHANISM,
+          username: config.KAFKA_SASL_USERNAME,
+          password: config.KAFKA_SASL_PASSWORD,
+        }
+      : undefined;
+  const options: KafkaConfig = {
+    clientId: clientSuffix ? `${config.KAFKA_CLIENT_ID}-${clientSuffix}` : config.KAFKA_CLIENT_ID,
+    brokers: config.KAFKA_BROKERS,
+    ssl: config.KAFKA_SSL,
+    connectionTimeout: 5_000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 200, retries: 8 },
+    // kafkajs logs every retry at ERROR; WARN keeps real problems visible without drowning the log.
+    logLevel: logLevel.WARN,
+  };
+  if (sasl) options.sasl = sasl;
+  return new Kafka(options);
+}
+
+/** Health probe: the cluster answers a metadata request within the timeout. */
+export async function pingKafka(
+  kafka: Kafka,
+  timeoutMs = 3_000,
+): Promise<{ brokers: number; controller: number | null }> {
+  const admin = kafka.admin();
+  try {
+    await withTimeout(admin.connect(), timeoutMs, 'connect to Kafka');
+    const cluster = await withTimeout(admin.describeCluster(), timeoutMs, 'describe the Kafka cluster');
+    return { brokers: cluster.brokers.length, controller: cluster.controller };
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new AppError('DEPENDENCY_UNAVAILABLE', `timed out after ${ms} ms trying to ${what}`, {
+          retryable: true,
+        }),
+      );
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

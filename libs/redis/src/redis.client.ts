@@ -1,0 +1,20 @@
+import { Redis } from 'ioredis';
+import type { Config } from '@churnstream/config';
+
+/** The Redis adapter: one way to build a client from our config, and its health probe. */
+export function createRedis(config: Config, options: { lazyConnect?: boolean } = {}): Redis {
+  return new Redis(config.REDIS_URL, {
+    lazyConnect: options.lazyConnect ?? false,
+    maxRetriesPerRequest: 3,
+    enableAutoPipelining: false,
+    connectTimeout: 5_000,
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+  });
+}
+
+export async function pingRedis(redis: Redis): Promise<{ latencyMs: number }> {
+  const start = performance.now();
+  const reply = await redis.ping();
+  if (reply !== 'PONG') throw new Error(`unexpected PING reply ${String(reply)}`);
+  return { latencyMs: Math.round((performance.now() - start) * 100) / 100 };
+}

@@ -1,0 +1,5 @@
+export * from './service-kit.tokens';
+export * from './service-kit.module';
+export * from './json.logger';
+export * from './service.bootstrap';
+export * from './metrics.registry';

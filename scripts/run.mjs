@@ -1,0 +1,123 @@
+// The README's commands on a fresh machine: installs what is missing, then runs the job.
+//   node scripts/run.mjs test   -> install, lint, unit tests, stack up, integration tests, stack down
+//   node scripts/run.mjs start  -> install, stack up, the live simulation (tools/start/main.ts)
+//   node scripts/run.mjs stack <up|down|status|reset>
+// Plain Node with no dependencies, because it runs before `npm ci` has.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const [command = 'help', ...args] = process.argv.slice(2);
+
+function log(message) {
+  console.log(`[churnstream] ${message}`);
+}
+
+function ensureInstalled() {
+  const lock = join(root, 'package-lock.json');
+  const stamp = join(root, 'node_modules', '.churnstream-install');
+  const hash = createHash('sha256').update(readFileSync(lock)).digest('hex');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === hash) return;
+  log('installing npm dependencies (npm ci) ...');
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error('npm ci failed; see the output above');
+    process.exit(result.status ?? 1);
+  }
+  writeFileSync(stamp, hash);
+}
+
+function run(cmd, cmdArgs, options = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, cmdArgs, {
+      cwd: root,
+      stdio: options.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+    });
+    let out = '';
+    child.stdout?.on('data', (chunk) => {
+      out += chunk;
+      process.stdout.write(chunk);
+    });
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), out }));
+  });
+}
+
+const tsx = (file, fileArgs, options) =>
+  run(process.execPath, ['--import', 'tsx', file, ...fileArgs], options);
+const stack = (stackArgs, options) => tsx('tools/stack/main.ts', stackArgs, options);
+
+/** Which servers `stack up` started (its last line says), so we stop only what we started. */
+function startedServers(output) {
+  const line = output.split('\n').find((l) => l.startsWith('STACK_STARTED='));
+  return line ? line.slice('STACK_STARTED='.length).split(',').filter(Boolean) : [];
+}
+
+async function test() {
+  const started = Date.now();
+  ensureInstalled();
+  const phases = [];
+  const phase = async (name, fn) => {
+    const t0 = Date.now();
+    const code = await fn();
+    phases.push({ name, ok: code === 0, seconds: ((Date.now() - t0) / 1000).toFixed(1) });
+    return code === 0;
+  };
+  // The stack boots (mostly JVM start-up and waiting) while lint and the unit tests run.
+  log('bringing the local stack up in the background ...');
+  const stackUp = stack(['up'], { capture: true });
+  let ok = await phase('lint (eslint, prettier, tsc)', () =>
+    run('npm', ['run', '--silent', 'lint']).then((r) => r.code),
+  );
+  ok =
+    (await phase('unit tests', () =>
+      run(process.execPath, ['scripts/run-tests.mjs', 'unit']).then((r) => r.code),
+    )) && ok;
+  const up = await stackUp;
+  const toStop = startedServers(up.out);
+  phases.push({ name: 'stack up', ok: up.code === 0, seconds: '-' });
+  try {
+    if (up.code === 0) {
+      ok =
+        (await phase('integration tests', () =>
+          run(process.execPath, ['scripts/run-tests.mjs', 'integration']).then((r) => r.code),
+        )) && ok;
+    } else ok = false;
+  } finally {
+    if (toStop.length > 0) {
+      log(`stopping what this run started: ${toStop.join(', ')}`);
+      await stack(['down', ...toStop]);
+    }
+  }
+  console.log('\nnpm test summary');
+  for (const p of phases) console.log(`  ${p.ok ? 'ok  ' : 'FAIL'}  ${p.name.padEnd(32)} ${p.seconds}s`);
+  console.log(`  total ${((Date.now() - started) / 1000).toFixed(0)}s: ${ok ? 'all green' : 'FAILED'}`);
+  process.exit(ok ? 0 : 1);
+}
+
+async function start() {
+  ensureInstalled();
+  const up = await stack(['up']);
+  if (up.code !== 0) process.exit(up.code);
+  const result = await tsx('tools/start/main.ts', args);
+  process.exit(result.code);
+}
+
+switch (command) {
+  case 'test':
+    await test();
+    break;
+  case 'start':
+    await start();
+    break;
+  case 'stack': {
+    ensureInstalled();
+    const result = await stack(args);
+    process.exit(result.code);
+    break;
+  }
+  default:
+    console.log('usage: node scripts/run.mjs <test|start|stack ...>');
+    process.exit(command === 'help' ? 0 : 2);
+}

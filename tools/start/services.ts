@@ -1,0 +1,13 @@
+/** The apps `npm start` supervises, with their default HTTP ports (overridable with PORT per app). */
+export interface ServiceSpec {
+  name: string;
+  entry: string;
+  port: number;
+}
+
+export const SERVICES: ServiceSpec[] = [
+  { name: 'generator', entry: 'apps/generator/src/main.ts', port: 3001 },
+  { name: 'features', entry: 'apps/features/src/main.ts', port: 3002 },
+  { name: 'scoring', entry: 'apps/scoring/src/main.ts', port: 3003 },
+  { name: 'indexer', entry: 'apps/indexer/src/main.ts', port: 3004 },
+];
