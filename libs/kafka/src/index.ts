@@ -2,3 +2,4 @@ export * from './kafka.client';
 export * from './kafka.topics';
 export * from './event.producer';
 export * from './consumer-lag';
+export * from './batch.consumer';

@@ -1,0 +1,149 @@
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { z } from 'zod';
+import { decodeEvent } from '@churnstream/contracts';
+import { AppError } from '@churnstream/errors';
+import type { EventProducer } from './event.producer';
+
+export interface ConsumedEvent<T> {
+  event: T;
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+}
+
+export interface ConsumedBatch<T> {
+  topic: string;
+  partition: number;
+  events: ConsumedEvent<T>[];
+  /** Offset of the next message to read once this batch is committed. */
+  nextOffset: string;
+  heartbeat(): Promise<void>;
+}
+
+export interface BatchConsumerOptions<S extends z.ZodType> {
+  groupId: string;
+  topics: string[];
+  /** Schema each message must satisfy; failures go to the dead-letter topic with the reason. */
+  schema: S;
+  service: string;
+  deadLetterTopic: string;
+  producer: EventProducer;
+  handle(batch: ConsumedBatch<z.infer<S>>): Promise<void>;
+  onDeadLetter?(reason: string, count: number): void;
+  onBatch?(topic: string, size: number, seconds: number): void;
+  fromBeginning?: boolean;
+  partitionsConsumedConcurrently?: number;
+  /** Most messages handed to one `handle` call; a fetched batch is split into chunks of this size. */
+  maxBatchSize?: number;
+  sessionTimeoutMs?: number;
+}
+
+/**
+ * A consumer-group member that hands validated events to `handle` in batches and commits a
+ * partition's offset only after `handle` resolved for everything before it. What this gives:
+ * - at-least-once delivery into `handle` (handlers make their effect idempotent by event_id);
+ * - a poison message never blocks its partition: it is sent, with the error, to the dead-letter
+ *   topic, and the offset moves past it once the dead letter is acknowledged;
+ * - heartbeats between chunks so a slow batch does not cost the group a rebalance.
+ * kafkajs is used directly (not Nest's Kafka transport) because Nest's server handles one message at
+ * a time with automatic commits, and these consumers need batches and commits after the side effect.
+ */
+export class BatchConsumer<S extends z.ZodType> {
+  private readonly consumer: Consumer;
+  private running = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: BatchConsumerOptions<S>,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: this.options.topics,
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
+    this.running = true;
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        const chunkSize = this.options.maxBatchSize ?? 1_000;
+        for (let i = 0; i < batch.messages.length; i += chunkSize) {
+          if (!isRunning() || isStale()) return;
+          const chunk = batch.messages.slice(i, i + chunkSize);
+          await this.process(batch.topic, batch.partition, chunk, heartbeat);
+          const last = chunk.at(-1);
+          if (last) resolveOffset(last.offset);
+        }
+      },
+    });
+  }
+
+  private async process(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    const started = performance.now();
+    const events: ConsumedEvent<z.infer<S>>[] = [];
+    const deadLetters: { message: KafkaMessage; error: AppError }[] = [];
+    for (const message of messages) {
+      const decoded = decodeEvent(this.options.schema, message.value);
+      if (decoded.ok) {
+        events.push({
+          event: decoded.event,
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? null,
+        });
+      } else deadLetters.push({ message, error: decoded.error });
+    }
+    if (deadLetters.length > 0) {
+      await this.options.producer.send(
+        deadLetters.map(({ message, error }) => ({
+          topic: this.options.deadLetterTopic,
+          key: message.key?.toString() ?? null,
+          event: {
+            event_id: `dead:${topic}:${partition}:${message.offset}`,
+            event_time: new Date().toISOString(),
+            event_type: 'dead_letter',
+            schema_version: 1,
+            service: this.options.service,
+            source: { topic, partition, offset: message.offset, key: message.key?.toString() ?? null },
+            error: { code: error.code, message: error.message },
+            payload: message.value?.toString('utf8') ?? '',
+          },
+        })),
+      );
+      for (const { error } of deadLetters) this.options.onDeadLetter?.(error.code, 1);
+    }
+    const last = messages.at(-1);
+    if (!last) return;
+    const nextOffset = (BigInt(last.offset) + 1n).toString();
+    if (events.length > 0) {
+      await this.options.handle({ topic, partition, events, nextOffset, heartbeat });
+    }
+    await this.consumer.commitOffsets([{ topic, partition, offset: nextOffset }]);
+    await heartbeat();
+    this.options.onBatch?.(topic, messages.length, (performance.now() - started) / 1000);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.consumer.disconnect();
+  }
+}
