@@ -1,0 +1,130 @@
+// CLI of the native local stack: node --import tsx tools/stack/main.ts up|down|status|reset [server ...]
+// Exit code 0 when the command achieved what it says, 1 otherwise. `up` ends with a machine-readable
+// line, STACK_STARTED=<servers it started>, so a test runner can bring down only those.
+import {
+  displayPath,
+  SERVER_NAMES,
+  type ServerFailure,
+  type ServerName,
+  type ServerStatus,
+  stackDown,
+  stackReset,
+  stackStatus,
+  stackUp,
+} from './stack';
+import { isServerName } from './server.types';
+import { renderTable } from './table.util';
+
+const USAGE = `usage: node --import tsx tools/stack/main.ts <up|down|status|reset> [${SERVER_NAMES.join('|')} ...]
+
+  up      start what is not running, wait for health; last line STACK_STARTED=<started servers>
+  down    stop the servers (SIGTERM, SIGKILL after 20 s)
+  status  table of the servers; exit 1 unless all are up
+  reset   down, then delete .stack/data (the download cache stays)
+
+environment: STACK_REDIS_PORT (6379) STACK_KAFKA_PORT (9092) STACK_KAFKA_CONTROLLER_PORT (9093)
+             STACK_ES_PORT (9200) STACK_ES_TRANSPORT_PORT (9300) STACK_JAVA_HOME
+             STACK_{REDIS,KAFKA,ES}_HEALTH_TIMEOUT_MS (10000, 60000, 120000) STACK_STOP_TIMEOUT_MS (20000)`;
+
+const print = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+function printFailures(failures: readonly ServerFailure[]): void {
+  for (const failure of failures) {
+    process.stderr.write(`\n[${failure.server}] FAILED: ${failure.message}\n`);
+    if (failure.detail) process.stderr.write(`${failure.detail}\n`);
+  }
+}
+
+function statusTable(rows: readonly ServerStatus[]): string {
+  return renderTable(
+    ['server', 'version', 'listens on', 'pid', 'health', 'log'],
+    rows.map((row) => [
+      row.server,
+      row.version,
+      `${row.host}:${row.ports.join('/')}`,
+      row.pid === undefined ? '-' : String(row.pid),
+      row.health,
+      displayPath(row.logFile),
+    ]),
+  );
+}
+
+async function up(servers: readonly ServerName[] | undefined): Promise<number> {
+  const began = Date.now();
+  const result = await stackUp({ servers, log: print });
+  printFailures(result.failed);
+  const rows = await stackStatus({ servers });
+  print('');
+  print(statusTable(rows));
+  const parts = [
+    result.started.length > 0 ? `started ${result.started.join(', ')}` : '',
+    result.alreadyRunning.length > 0 ? `already running: ${result.alreadyRunning.join(', ')}` : '',
+    result.failed.length > 0 ? `FAILED: ${result.failed.map((f) => f.server).join(', ')}` : '',
+  ].filter((part) => part !== '');
+  print(`\nstack up: ${parts.join('; ')} (${((Date.now() - began) / 1000).toFixed(1)} s)`);
+  print(`STACK_STARTED=${result.started.join(',')}`);
+  return result.ok ? 0 : 1;
+}
+
+async function down(servers: readonly ServerName[] | undefined, reset: boolean): Promise<number> {
+  const result = reset ? await stackReset({ servers, log: print }) : await stackDown({ servers, log: print });
+  printFailures(result.failed);
+  const parts = [
+    result.stopped.length > 0 ? `stopped ${result.stopped.join(', ')}` : '',
+    result.notRunning.length > 0 ? `not running: ${result.notRunning.join(', ')}` : '',
+    result.failed.length > 0 ? `FAILED: ${result.failed.map((f) => f.server).join(', ')}` : '',
+  ].filter((part) => part !== '');
+  print(`stack ${reset ? 'reset' : 'down'}: ${parts.join('; ')}`);
+  return result.ok ? 0 : 1;
+}
+
+async function status(servers: readonly ServerName[] | undefined): Promise<number> {
+  const rows = await stackStatus({ servers });
+  print(statusTable(rows));
+  return rows.every((row) => row.health === 'up') ? 0 : 1;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...names] = argv;
+  const unknown = names.filter((name) => !isServerName(name));
+  if (unknown.length > 0) {
+    process.stderr.write(`unknown server(s): ${unknown.join(', ')}\n${USAGE}\n`);
+    return 1;
+  }
+  const servers = names.length > 0 ? names.filter(isServerName) : undefined;
+  switch (command) {
+    case 'up':
+      return up(servers);
+    case 'down':
+      return down(servers, false);
+    case 'reset':
+      return down(servers, true);
+    case 'status':
+      return status(servers);
+    case 'help':
+    case '--help':
+    case '-h':
+      print(USAGE);
+      return 0;
+    default:
+      process.stderr.write(
+        `${command === undefined ? 'no command' : `unknown command: ${command}`}\n${USAGE}\n`,
+      );
+      return 1;
+  }
+}
+
+// Ctrl-C during `up` goes through process.exit so that the lock file is released ('exit' handlers).
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
+
+// Exit explicitly: a client's lingering timer must not keep a finished command waiting.
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`stack: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

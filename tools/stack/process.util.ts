@@ -1,0 +1,233 @@
+// Child processes for the stack: one-shot commands (mvn, apt-get, unzip) with their output kept
+// for the error message, detached servers with pid files, and stopping a server's process group.
+import { spawn } from 'node:child_process';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export class CommandError extends Error {
+  constructor(
+    message: string,
+    readonly command: string,
+    readonly output: string,
+  ) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+export interface RunOptions {
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly timeoutMs?: number;
+}
+
+/** Runs a command to completion; rejects with its last output lines when it fails. */
+export function runCommand(cmd: string, args: readonly string[], options: RunOptions = {}): Promise<string> {
+  const shown = [cmd, ...args].join(' ');
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: options.timeoutMs,
+    });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('error', (error) => {
+      reject(new CommandError(`\`${shown}\` could not start: ${error.message}`, shown, ''));
+    });
+    child.on('close', (code, signal) => {
+      const output = Buffer.concat(chunks).toString('utf8');
+      if (code === 0) resolvePromise(output);
+      else {
+        const why = signal ? `was killed by ${signal}` : `exited with code ${code ?? '?'}`;
+        reject(new CommandError(`\`${shown}\` ${why}`, shown, lastLines(output, 40)));
+      }
+    });
+  });
+}
+
+/** Whether an executable of that name is on PATH (no shell, no `which`). */
+export function commandExists(name: string): boolean {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      // not in this directory
+    }
+  }
+  return false;
+}
+
+export interface DetachedOptions {
+  readonly cmd: string;
+  readonly args: readonly string[];
+  readonly logFile: string;
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
+/**
+ * Starts a server in its own process group (detached) so that it outlives this CLI and `down` can
+ * signal the whole group, helpers included (Elasticsearch's launcher runs the server as a child).
+ * stdout and stderr are appended to the log file, which the parent opens: the server's user needs
+ * no right to it.
+ */
+export async function spawnDetached(options: DetachedOptions): Promise<number> {
+  const fd = openSync(options.logFile, 'a');
+  try {
+    const child = spawn(options.cmd, options.args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      uid: options.uid,
+      gid: options.gid,
+    });
+    const pid = await new Promise<number>((resolvePromise, reject) => {
+      child.once('spawn', () => {
+        if (child.pid === undefined) reject(new Error(`${options.cmd} started without a pid`));
+        else resolvePromise(child.pid);
+      });
+      child.once('error', (error) => {
+        reject(new CommandError(`could not start ${options.cmd}: ${error.message}`, options.cmd, ''));
+      });
+    });
+    child.unref();
+    return pid;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function readPidFile(path: string): number | undefined {
+  if (!existsSync(path)) return undefined;
+  const pid = Number(readFileSync(path, 'utf8').trim());
+  return Number.isInteger(pid) && pid > 1 ? pid : undefined;
+}
+
+export function writePidFile(path: string, pid: number): void {
+  writeFileSync(path, `${pid}\n`);
+}
+
+export function removePidFile(path: string): void {
+  rmSync(path, { force: true });
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+interface ProcStat {
+  readonly pid: number;
+  readonly pgid: number;
+  readonly zombie: boolean;
+}
+
+function readProcStat(pid: number): ProcStat | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces and parentheses: parse after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const pgid = Number(fields[2]);
+    return { pid, pgid, zombie: fields[0] === 'Z' };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Live (non-zombie) members of a process group, from /proc. */
+export function processGroupMembers(pgid: number): number[] {
+  if (!existsSync('/proc/self/stat')) return isAlive(pgid) ? [pgid] : [];
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readProcStat(Number(entry));
+    if (stat && stat.pgid === pgid && !stat.zombie) members.push(stat.pid);
+  }
+  return members;
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The live members of the group we started, or [] when it is gone. A pid file can outlive its
+ * process and the pid be reused: the group only counts as ours if a member's command line
+ * carries the server's marker.
+ */
+export function ourProcessGroup(pid: number, marker: string): number[] {
+  const members = processGroupMembers(pid);
+  if (!existsSync('/proc/self/cmdline')) return members;
+  return members.some((member) => commandLine(member).includes(marker)) ? members : [];
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+async function waitForGroupExit(pgid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (processGroupMembers(pgid).length === 0) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(200);
+  }
+}
+
+export interface StopOutcome {
+  readonly killed: boolean;
+}
+
+/** SIGTERM to the group, SIGKILL after the grace period; rejects if anything survives. */
+export async function stopProcessGroup(pgid: number, graceMs: number): Promise<StopOutcome> {
+  signalGroup(pgid, 'SIGTERM');
+  if (await waitForGroupExit(pgid, graceMs)) return { killed: false };
+  signalGroup(pgid, 'SIGKILL');
+  if (await waitForGroupExit(pgid, 5_000)) return { killed: true };
+  throw new Error(`process group ${pgid} survived SIGKILL: pids ${processGroupMembers(pgid).join(', ')}`);
+}
+
+export function lastLines(text: string, count: number): string {
+  const lines = text.replace(/\s+$/, '').split('\n');
+  return lines.slice(-count).join('\n');
+}
+
+/** The end of a log file, reading at most its last 256 KiB. */
+export function tailFile(path: string, count = 40): string {
+  if (!existsSync(path)) return `(no log at ${path})`;
+  const text = readFileSync(path);
+  const start = Math.max(0, text.length - 256 * 1024);
+  return lastLines(text.subarray(start).toString('utf8'), count);
+}
