@@ -1,0 +1,147 @@
+/**
+ * `generate`: writes the batch dataset (customers, sessions, truth, manifest) of a simulated shop.
+ * Parses and validates options, reads the scenario file, then hands over to the dataset writer; it
+ * only adds the progress line and the summary.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AppError } from '@churnstream/errors';
+import { writeBatchDataset } from '@churnstream/dataset-writer';
+import {
+  DEFAULT_GENERATE_OPTIONS,
+  generatePopulation,
+  resolveScenario,
+  type Scenario,
+} from '@churnstream/simulation';
+import type { CliCommand } from '../cli.command';
+
+const HELP = `usage: npm run cli -- generate [options]
+
+  --customers N       customers to generate (default ${DEFAULT_GENERATE_OPTIONS.customers})
+  --sessions N        sessions to generate, exactly (default ${DEFAULT_GENERATE_OPTIONS.sessions})
+  --seed N            random seed, 0..4294967295 (default ${DEFAULT_GENERATE_OPTIONS.seed})
+  --out DIR           output directory (default out/dataset)
+  --snapshot-at ISO   the run's "now": sessions end by it, churn is measured at it
+                      (default ${DEFAULT_GENERATE_OPTIONS.snapshotAt})
+  --scenario FILE     JSON file overriding any knob of the behavioural model
+  --format csv|ndjson file format (default csv)
+  --dirty RATE        share of rows to corrupt, 0..1 (default 0); counts go to manifest.json`;
+
+function integer(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    throw new AppError('CONFIG_INVALID', `--${name}: expected a non-negative integer, got "${value}"`);
+  }
+  return n;
+}
+
+function loadScenario(file: string | undefined): Scenario {
+  if (file === undefined) return resolveScenario({});
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new AppError('CONFIG_INVALID', `--scenario ${file}: ${(cause as Error).message}`, { cause });
+  }
+  return resolveScenario(json, `--scenario ${file}`);
+}
+
+function progressLine(): (done: number, total: number) => void {
+  const started = performance.now();
+  let last = started;
+  return (done, total) => {
+    const now = performance.now();
+    if (now - last < 2000 && done < total) return;
+    last = now;
+    const secs = (now - started) / 1000;
+    const rate = done / Math.max(secs, 1e-3);
+    const eta = rate > 0 ? (total - done) / rate : 0;
+    process.stderr.write(
+      `generate: ${done.toLocaleString('en')}/${total.toLocaleString('en')} sessions ` +
+        `(${((100 * done) / Math.max(total, 1)).toFixed(1)}%) ${Math.round(rate).toLocaleString('en')}/s ` +
+        `elapsed ${secs.toFixed(0)}s ETA ${eta.toFixed(0)}s\n`,
+    );
+  };
+}
+
+export const command: CliCommand = {
+  summary: 'write the simulated batch dataset (customers, sessions, truth, manifest)',
+  run(argv: string[]): Promise<number> {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        customers: { type: 'string' },
+        sessions: { type: 'string' },
+        seed: { type: 'string' },
+        out: { type: 'string' },
+        'snapshot-at': { type: 'string' },
+        scenario: { type: 'string' },
+        format: { type: 'string' },
+        dirty: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help === true) {
+      console.log(HELP);
+      return Promise.resolve(0);
+    }
+    const format = values.format ?? 'csv';
+    if (format !== 'csv' && format !== 'ndjson') {
+      throw new AppError('CONFIG_INVALID', `--format: expected csv or ndjson, got "${format}"`);
+    }
+    const dirtyRate = values.dirty === undefined ? 0 : Number(values.dirty);
+    if (!(dirtyRate >= 0 && dirtyRate <= 1)) {
+      throw new AppError('CONFIG_INVALID', `--dirty: expected a rate between 0 and 1, got "${values.dirty}"`);
+    }
+    const snapshotAt = values['snapshot-at'] ?? DEFAULT_GENERATE_OPTIONS.snapshotAt;
+    if (!Number.isFinite(Date.parse(snapshotAt))) {
+      throw new AppError('CONFIG_INVALID', `--snapshot-at: not an ISO-8601 time: "${snapshotAt}"`);
+    }
+    const outDir = resolve(values.out ?? 'out/dataset');
+
+    const started = performance.now();
+    const population = generatePopulation({
+      customers: integer('customers', values.customers, DEFAULT_GENERATE_OPTIONS.customers),
+      sessions: integer('sessions', values.sessions, DEFAULT_GENERATE_OPTIONS.sessions),
+      seed: integer('seed', values.seed, DEFAULT_GENERATE_OPTIONS.seed),
+      snapshotAt,
+      scenario: loadScenario(values.scenario),
+    });
+    const { manifest, manifestPath, meanSpend } = writeBatchDataset({
+      population,
+      outDir,
+      format,
+      dirtyRate,
+      onProgress: progressLine(),
+    });
+    const secs = (performance.now() - started) / 1000;
+
+    const lines = [
+      `generate: ${manifest.counts.customers.toLocaleString('en')} customers, ` +
+        `${manifest.counts.sessions.toLocaleString('en')} sessions, seed ${manifest.seed}, ${format}, in ${secs.toFixed(2)} s`,
+      `  window ${manifest.window_start} .. ${manifest.window_end} (snapshot_at), churn window ${manifest.churn_window_days} days`,
+      `  churned ${manifest.label.churned.toLocaleString('en')} (${(100 * manifest.label.churn_rate).toFixed(1)}%); ` +
+        `mean spend churned ${meanSpend.churned.toFixed(2)} vs active ${meanSpend.active.toFixed(2)}`,
+    ];
+    for (const [name, f] of Object.entries(manifest.files)) {
+      lines.push(
+        `  ${name.padEnd(16)} ${f.rows.toLocaleString('en').padStart(12)} rows  sha256 ${f.sha256.slice(0, 16)}…`,
+      );
+    }
+    if (dirtyRate > 0) {
+      for (const table of ['customers', 'sessions'] as const) {
+        const d = manifest.dirty[table];
+        const kinds = Object.entries(d.injected)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ');
+        lines.push(`  dirty ${table}: ${kinds}`);
+      }
+    }
+    lines.push(`  manifest ${manifestPath}`);
+    console.log(lines.join('\n'));
+    return Promise.resolve(0);
+  },
+};

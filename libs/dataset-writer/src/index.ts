@@ -1,0 +1,2 @@
+export * from './file.sink';
+export * from './batch-dataset.writer';
