@@ -1,2 +1,3 @@
 export * from './churn.rule';
 export * from './customer-aggregate';
+export * from './customer-features';

@@ -1,0 +1,2 @@
+export * from './classification.metrics';
+export * from './permutation.importance';
