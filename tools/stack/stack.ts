@@ -1,6 +1,6 @@
 // The local stack's lifecycle (up, down, status, reset) as a programmatic API; main.ts is its CLI.
 // scripts/run.mjs uses `started` from stackUp() to bring down only what it brought up.
-import { mkdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
 
 import { elasticsearchServer } from './elasticsearch.server';
@@ -25,6 +25,7 @@ export { SERVER_NAMES, type ServerName, StackError } from './server.types';
 const LOG_TAIL_LINES = 40;
 const LOCK_FILE = `${stackDirs.run}/stack.lock`;
 const LOCK_TIMEOUT_MS = 10 * 60 * 1000;
+const KICKOFF_ORDER: readonly ServerName[] = ['elasticsearch', 'kafka', 'redis'];
 
 export interface StackOptions {
   /** Which servers; all of them by default. */
@@ -139,6 +140,11 @@ async function upOne(server: StackServer, log: Log): Promise<UpOutcome> {
   await server.install(log);
   await assertPortsFree(server);
   const since = Date.now();
+  // A banner per start: the log tail of a failed start then shows where this run begins.
+  appendFileSync(
+    server.paths.log,
+    `\n===== tools/stack: starting ${server.name} ${server.version()} at ${new Date().toISOString()} =====\n`,
+  );
   log(
     `${server.name}: starting ${server.name} ${server.version()} on 127.0.0.1:${server.ports.join('/')} ...`,
   );
@@ -182,13 +188,19 @@ export async function stackUp(options: StackOptions = {}): Promise<UpResult> {
       log(`waiting for another stack command (pid ${pid}) to finish ...`);
     },
     async () => {
-      const outcomes = await Promise.allSettled(servers.map((server) => upOne(server, log)));
+      // Slowest first: Maven fetches run one at a time, and Elasticsearch's start should not queue
+      // behind Kafka's jars. Results are reported in the usual order.
+      const kickoff = [...servers].sort(
+        (a, b) => KICKOFF_ORDER.indexOf(a.name) - KICKOFF_ORDER.indexOf(b.name),
+      );
+      const settled = await Promise.allSettled(kickoff.map((server) => upOne(server, log)));
+      const outcomes = new Map(kickoff.map((server, index) => [server.name, settled[index]]));
       const result: UpResult = { ok: true, started: [], alreadyRunning: [], failed: [] };
-      outcomes.forEach((outcome, index) => {
-        const name = servers[index]?.name ?? 'redis';
-        if (outcome.status === 'fulfilled') result[outcome.value].push(name);
-        else result.failed.push(toFailure(name, outcome.reason));
-      });
+      for (const { name } of servers) {
+        const outcome = outcomes.get(name);
+        if (outcome?.status === 'fulfilled') result[outcome.value].push(name);
+        else result.failed.push(toFailure(name, outcome?.reason));
+      }
       return { ...result, ok: result.failed.length === 0 };
     },
   );
