@@ -1,8 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import type { Client } from '@elastic/elasticsearch';
+import type { Kafka } from 'kafkajs';
 import type { Config } from '@churnstream/config';
-import { ServiceKitModule } from '@churnstream/service-kit';
+import { EventProducer } from '@churnstream/kafka';
+import { elasticsearchBulkTransport } from '@churnstream/search';
+import {
+  ELASTICSEARCH,
+  KAFKA,
+  METRICS,
+  ServiceKitModule,
+  type ServiceMetrics,
+} from '@churnstream/service-kit';
+import { IndexerConsumer } from './indexer.consumer';
+import { IndexerMetrics } from './indexer.metrics';
+import { IndexerService } from './indexer.service';
+import { BULK_TRANSPORT, INDEXER_PRODUCER } from './indexer.tokens';
 
-/** The indexer service: Sinks customers, sessions and scores into Elasticsearch. */
+/** The indexer service: sinks customers, sessions and scores into Elasticsearch. */
 @Module({})
 export class IndexerModule {
   static forRoot(config: Config): DynamicModule {
@@ -10,6 +24,25 @@ export class IndexerModule {
       module: IndexerModule,
       imports: [
         ServiceKitModule.forRoot({ service: 'indexer', config, dependencies: ['kafka', 'elasticsearch'] }),
+      ],
+      providers: [
+        {
+          provide: IndexerMetrics,
+          useFactory: (metrics: ServiceMetrics) => new IndexerMetrics(metrics),
+          inject: [METRICS],
+        },
+        {
+          provide: INDEXER_PRODUCER,
+          useFactory: (kafka: Kafka) => new EventProducer(kafka),
+          inject: [KAFKA],
+        },
+        {
+          provide: BULK_TRANSPORT,
+          useFactory: (es: Client) => elasticsearchBulkTransport(es),
+          inject: [ELASTICSEARCH],
+        },
+        IndexerService,
+        IndexerConsumer,
       ],
     };
   }

@@ -1,0 +1,101 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import type { Client } from '@elastic/elasticsearch';
+import type { Kafka } from 'kafkajs';
+import type { Config } from '@churnstream/config';
+import { consumerGroups, topicNames } from '@churnstream/contracts';
+import {
+  BatchConsumer,
+  type EventProducer,
+  consumerLag,
+  ensureTopics,
+  topicSpecs,
+  totalLag,
+} from '@churnstream/kafka';
+import { installSearchIndices } from '@churnstream/search';
+import { CONFIG, ELASTICSEARCH, KAFKA, SERVICE_NAME } from '@churnstream/service-kit';
+import { IndexerEventSchema } from './indexer.events';
+import { IndexerMetrics } from './indexer.metrics';
+import { IndexerService } from './indexer.service';
+import { INDEXER_PRODUCER } from './indexer.tokens';
+
+/** Big handle calls make big bulk requests; the BulkWriter splits them at 2,000 ops / 5 MB. */
+const MAX_BATCH = 5_000;
+const LAG_EVERY_MS = 10_000;
+
+/**
+ * The Kafka side of the indexer: installs the index templates, then consumes the four topics in one
+ * group and hands each batch to IndexerService. Offsets are committed by BatchConsumer after
+ * `indexBatch` resolved, i.e. after Elasticsearch acknowledged every write of the batch.
+ */
+@Injectable()
+export class IndexerConsumer implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(IndexerConsumer.name);
+  private consumer: BatchConsumer<typeof IndexerEventSchema> | undefined;
+  private lagTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(SERVICE_NAME) private readonly service: string,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(ELASTICSEARCH) private readonly es: Client,
+    @Inject(INDEXER_PRODUCER) private readonly producer: EventProducer,
+    @Inject(IndexerService) private readonly indexer: IndexerService,
+    @Inject(IndexerMetrics) private readonly metrics: IndexerMetrics,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const installed = await installSearchIndices(this.es, this.config.ES_INDEX_PREFIX);
+    this.logger.log(`index templates installed; created ${installed.created.join(', ') || 'none'}`);
+    const topics = topicNames(this.config.TOPIC_PREFIX);
+    await ensureTopics(this.kafka, topicSpecs(topics, this.config.ACTIVITY_PARTITIONS));
+    await this.producer.connect();
+    const groupId = consumerGroups(this.config.TOPIC_PREFIX).indexer;
+    const subscribed = [topics.activity, topics.features, topics.flags, topics.scores];
+    this.consumer = new BatchConsumer(this.kafka, {
+      groupId,
+      topics: subscribed,
+      schema: IndexerEventSchema,
+      service: this.service,
+      deadLetterTopic: topics.deadLetter,
+      producer: this.producer,
+      maxBatchSize: MAX_BATCH,
+      partitionsConsumedConcurrently: 4,
+      handle: async (batch) => {
+        await this.indexer.indexBatch(batch);
+      },
+      onDeadLetter: (reason, count) => {
+        this.metrics.service.deadLetters.inc({ reason }, count);
+        this.metrics.service.eventsOut.inc({ topic: topics.deadLetter }, count);
+      },
+      onBatch: (_, __, seconds) => {
+        this.metrics.service.batchSeconds.observe(seconds);
+      },
+    });
+    await this.consumer.start();
+    this.lagTimer = setInterval(() => {
+      consumerLag(this.kafka, groupId, subscribed).then(
+        (lags) => {
+          this.metrics.service.consumerLag.set({ group: groupId }, totalLag(lags));
+        },
+        (error: unknown) => {
+          this.metrics.service.errors.inc({ code: 'LAG_UNAVAILABLE' });
+          this.logger.warn(`consumer lag unavailable: ${String(error)}`);
+        },
+      );
+    }, LAG_EVERY_MS);
+    this.lagTimer.unref();
+    this.logger.log(`consuming ${subscribed.join(', ')} as ${groupId}`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.lagTimer);
+    await this.consumer?.stop();
+    await this.producer.disconnect();
+  }
+}

@@ -1,0 +1,47 @@
+import type { DeadLetter } from '@churnstream/contracts';
+import type { ConsumedEvent } from '@churnstream/kafka';
+import type { BulkRejection, PlannedOperation } from '@churnstream/search';
+import type { IndexerEvent } from './indexer.events';
+
+/**
+ * The dead letters for the operations Elasticsearch rejected: one per source event (an event whose
+ * two operations were both rejected gets one letter naming both), with the reason. The payload is
+ * the event as validated (re-serialized), since the raw bytes are gone by the time ES answers.
+ */
+export function rejectionDeadLetters(
+  service: string,
+  events: readonly ConsumedEvent<IndexerEvent>[],
+  planned: readonly PlannedOperation[],
+  rejections: readonly BulkRejection[],
+  now: Date,
+): { key: string | null; event: DeadLetter }[] {
+  const reasons = new Map<number, string[]>();
+  for (const rejection of rejections) {
+    const plan = planned[rejection.item];
+    if (!plan) continue;
+    const op = plan.operation;
+    const list = reasons.get(plan.source) ?? [];
+    list.push(`${op.index}/${op.id} ${rejection.status}: ${rejection.reason}`);
+    reasons.set(plan.source, list);
+  }
+  return [...reasons].flatMap(([source, list]) => {
+    const consumed = events[source];
+    if (!consumed) return [];
+    const event: DeadLetter = {
+      event_id: `dead:index:${consumed.topic}:${consumed.partition}:${consumed.offset}`,
+      event_time: now.toISOString(),
+      event_type: 'dead_letter',
+      schema_version: 1,
+      service,
+      source: {
+        topic: consumed.topic,
+        partition: consumed.partition,
+        offset: consumed.offset,
+        key: consumed.key,
+      },
+      error: { code: 'INDEX_REJECTED', message: list.join('; ') },
+      payload: JSON.stringify(consumed.event),
+    };
+    return [{ key: consumed.key, event }];
+  });
+}

@@ -1,0 +1,93 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Config } from '@churnstream/config';
+import { topicNames } from '@churnstream/contracts';
+import type { ConsumedBatch, EventProducer } from '@churnstream/kafka';
+import {
+  type BulkTransport,
+  BulkWriter,
+  type SearchIndex,
+  bulkLines,
+  planOperations,
+  searchIndexNames,
+} from '@churnstream/search';
+import { CONFIG, SERVICE_NAME } from '@churnstream/service-kit';
+import { rejectionDeadLetters } from './indexer.dead-letters';
+import type { IndexerEvent } from './indexer.events';
+import { IndexerMetrics } from './indexer.metrics';
+import { BULK_TRANSPORT, INDEXER_PRODUCER } from './indexer.tokens';
+
+export interface IndexBatchResult {
+  events: number;
+  operations: number;
+  written: number;
+  rejected: number;
+  retries: number;
+}
+
+/**
+ * The indexer's one use case: a batch of events becomes bulk operations (collapsed, idempotent),
+ * written until Elasticsearch acknowledged each one or rejected it; rejected ones are dead-lettered
+ * with the reason. It resolves only then, so the consumer commits the offsets after the writes.
+ */
+@Injectable()
+export class IndexerService {
+  private readonly logger = new Logger(IndexerService.name);
+  private readonly indices: Record<SearchIndex, string>;
+  private readonly deadLetterTopic: string;
+
+  constructor(
+    @Inject(CONFIG) config: Config,
+    @Inject(SERVICE_NAME) private readonly service: string,
+    @Inject(BULK_TRANSPORT) private readonly transport: BulkTransport,
+    @Inject(INDEXER_PRODUCER) private readonly producer: EventProducer,
+    @Inject(IndexerMetrics) private readonly metrics: IndexerMetrics,
+  ) {
+    this.indices = searchIndexNames(config.ES_INDEX_PREFIX);
+    this.deadLetterTopic = topicNames(config.TOPIC_PREFIX).deadLetter;
+  }
+
+  async indexBatch(batch: ConsumedBatch<IndexerEvent>): Promise<IndexBatchResult> {
+    this.metrics.service.eventsIn.inc({ topic: batch.topic }, batch.events.length);
+    const planned = planOperations(batch.events.map((e) => e.event));
+    const writer = new BulkWriter(this.transport, {
+      onRequest: (_, seconds) => {
+        this.metrics.bulkSeconds.observe(seconds);
+      },
+      onRetry: async (reason, attempt, delayMs) => {
+        this.metrics.bulkRetries.inc();
+        this.logger.warn(`bulk retry ${attempt} in ${delayMs} ms: ${reason}`);
+        // A long backoff must not cost the group a rebalance.
+        await batch.heartbeat();
+      },
+    });
+    const result = await writer.write(
+      planned.map((p) => bulkLines(p.operation, this.indices[p.operation.index])),
+    );
+
+    const rejectedItems = new Set(result.rejected.map((r) => r.item));
+    planned.forEach((p, item) => {
+      if (rejectedItems.has(item)) this.metrics.docsRejected.inc({ index: p.operation.index });
+      else this.metrics.docsIndexed.inc({ index: p.operation.index });
+    });
+    if (result.rejected.length > 0) {
+      const letters = rejectionDeadLetters(this.service, batch.events, planned, result.rejected, new Date());
+      await this.producer.send(
+        letters.map((l) => ({ topic: this.deadLetterTopic, key: l.key, event: l.event })),
+      );
+      this.metrics.service.deadLetters.inc({ reason: 'INDEX_REJECTED' }, letters.length);
+      this.metrics.service.eventsOut.inc({ topic: this.deadLetterTopic }, letters.length);
+      for (const letter of letters) {
+        this.logger.warn(
+          `dead-lettered ${letter.event.source.topic}@${letter.event.source.offset}: ${letter.event.error.message}`,
+        );
+      }
+    }
+    return {
+      events: batch.events.length,
+      operations: planned.length,
+      written: result.written,
+      rejected: result.rejected.length,
+      retries: result.retries,
+    };
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * The Elasticsearch side of the search lib: installing the templates and indices, the bulk
+ * transport the BulkWriter retries over, and the SearchBackend the canned queries run on. The only
+ * file of this lib that talks to the client.
+ */
+import { type Client, errors } from '@elastic/elasticsearch';
+import type { BulkItemResult, BulkTransport } from './bulk.writer';
+import { BulkTransportError } from './bulk.writer';
+import type { SearchBackend, SearchResponse } from './search.backend';
+import { SEARCH_INDICES, indexTemplates, searchIndexNames } from './search.mappings';
+
+interface ErrorBody {
+  error?: { type?: string };
+}
+
+export interface InstallResult {
+  templates: string[];
+  created: string[];
+  existing: string[];
+}
+
+/**
+ * Puts the three index templates and creates each index that is missing; an index that exists gets
+ * the template's mapping put on it (new fields are added, a conflicting change fails loudly).
+ * Idempotent: running it again changes nothing. Safe when several indexers start at once.
+ */
+export async function installSearchIndices(client: Client, prefix: string): Promise<InstallResult> {
+  const templates = indexTemplates(prefix);
+  const result: InstallResult = { templates: [], created: [], existing: [] };
+  for (const index of SEARCH_INDICES) {
+    const t = templates[index];
+    await client.indices.putIndexTemplate({
+      name: t.name,
+      index_patterns: t.index_patterns,
+      priority: t.priority,
+      template: t.template,
+      _meta: t._meta,
+    });
+    result.templates.push(t.name);
+    const name = t.index_patterns[0] ?? t.name;
+    if (await client.indices.exists({ index: name })) {
+      await client.indices.putMapping({ index: name, ...t.template.mappings });
+      result.existing.push(name);
+      continue;
+    }
+    try {
+      await client.indices.create({ index: name, wait_for_active_shards: 1 });
+      result.created.push(name);
+    } catch (error) {
+      const type =
+        error instanceof errors.ResponseError ? (error.body as ErrorBody | undefined)?.error?.type : null;
+      if (type !== 'resource_already_exists_exception') {
+        throw error;
+      }
+      result.existing.push(name);
+    }
+  }
+  return result;
+}
+
+/** Deletes the three indices and their templates (fresh runs and test clean-up). */
+export async function deleteSearchIndices(client: Client, prefix: string): Promise<void> {
+  const names = searchIndexNames(prefix);
+  for (const index of SEARCH_INDICES) {
+    await client.indices.delete({ index: names[index], ignore_unavailable: true });
+    await client.indices.deleteIndexTemplate({ name: names[index] }, { ignore: [404] });
+  }
+}
+
+/** Makes everything written so far visible to searches (tests, benchmarks, end of a run). */
+export async function refreshSearchIndices(client: Client, prefix: string): Promise<void> {
+  const names = searchIndexNames(prefix);
+  await client.indices.refresh({ index: SEARCH_INDICES.map((i) => names[i]), ignore_unavailable: true });
+}
+
+function isConnectionProblem(error: unknown): boolean {
+  return (
+    error instanceof errors.ConnectionError ||
+    error instanceof errors.TimeoutError ||
+    error instanceof errors.NoLivingConnectionsError
+  );
+}
+
+/**
+ * `_bulk` over the client with the client's own retries off (the BulkWriter retries, counts and
+ * backs off). Errors become BulkTransportError: retryable for 429, 5xx and connection problems.
+ */
+export function elasticsearchBulkTransport(
+  client: Client,
+  options: { refresh?: boolean | 'wait_for' } = {},
+): BulkTransport {
+  return {
+    async bulk(ndjson: string): Promise<BulkItemResult[]> {
+      try {
+        const response = await client.transport.request<{ items: Record<string, BulkItemResult>[] }>(
+          {
+            method: 'POST',
+            path: '/_bulk',
+            bulkBody: ndjson,
+            querystring: options.refresh === undefined ? {} : { refresh: String(options.refresh) },
+          },
+          { maxRetries: 0 },
+        );
+        return response.items.map((entry) => Object.values(entry)[0] ?? { status: 0 });
+      } catch (error) {
+        if (error instanceof errors.ResponseError) {
+          const status = error.statusCode ?? 0;
+          throw new BulkTransportError(error.message, status, status === 429 || status >= 500, {
+            cause: error,
+          });
+        }
+        if (isConnectionProblem(error)) {
+          throw new BulkTransportError((error as Error).message, null, true, { cause: error });
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+/** The SearchBackend of the canned queries. */
+export class ElasticsearchSearchBackend implements SearchBackend {
+  constructor(private readonly client: Client) {}
+
+  async search(index: string, body: Record<string, unknown>): Promise<SearchResponse> {
+    const response = await this.client.search({ index, ...body });
+    return response as unknown as SearchResponse;
+  }
+
+  async get(index: string, id: string): Promise<Record<string, unknown> | null> {
+    const response = await this.client.get<Record<string, unknown>>({ index, id }, { ignore: [404] });
+    return response.found ? (response._source ?? {}) : null;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The explicit mappings of the three search indices. `dynamic: strict` makes a field nobody
+ * declared a rejected document (dead-lettered by the indexer) instead of a silent new mapping.
+ * Money is scaled_float(100) so sums are exact in cents; durations and scores are float; the
+ * exact values stay in `_source`.
+ */
+import { indexNames } from '@churnstream/elasticsearch';
+
+export type SearchIndex = 'customers' | 'sessions' | 'scores';
+export type SearchIndexNames = Record<SearchIndex, string>;
+
+const keyword = { type: 'keyword' } as const;
+const date = { type: 'date' } as const;
+const integer = { type: 'integer' } as const;
+const float = { type: 'float' } as const;
+const money = { type: 'scaled_float', scaling_factor: 100 } as const;
+const boolean = { type: 'boolean' } as const;
+
+export const CUSTOMER_PROPERTIES = {
+  customer_id: keyword,
+  name: keyword,
+  email: keyword,
+  age: integer,
+  /** Derived from age at index time, for aggregations (see ageBand). */
+  age_band: keyword,
+  gender: keyword,
+  location: keyword,
+  country: keyword,
+  customer_since: date,
+  session_count: integer,
+  pages_viewed_total: integer,
+  products_added_total: integer,
+  products_purchased_total: integer,
+  total_spent: money,
+  total_session_seconds: float,
+  first_seen_at: date,
+  last_active_at: date,
+  last_purchase_at: date,
+  churned: boolean,
+  /** Event-time watermark (epoch ms) of the decision behind `churned`; newer decisions win. */
+  churned_as_of: date,
+  churn_score: float,
+  churn_predicted: boolean,
+  model_version: keyword,
+  scored_at: date,
+  /** The features watermark of the aggregate fields. */
+  updated_at: date,
+} as const;
+
+export const SESSION_PROPERTIES = {
+  session_id: keyword,
+  customer_id: keyword,
+  session_start: date,
+  session_end: date,
+  pages_viewed: integer,
+  products_added_to_cart: integer,
+  products_purchased: integer,
+  total_spent: money,
+  device_type: keyword,
+  payment_method: keyword,
+  /** Seconds between session_start and session_end. */
+  session_duration: float,
+  /** total_spent / products_purchased; null when nothing was bought. */
+  spend_per_product: money,
+} as const;
+
+export const SCORE_PROPERTIES = {
+  event_id: keyword,
+  customer_id: keyword,
+  churn_probability: float,
+  churn_predicted: boolean,
+  threshold: float,
+  model_version: keyword,
+  features_event_id: keyword,
+  scored_at: date,
+} as const;
+
+const PROPERTIES: Record<SearchIndex, Record<string, object>> = {
+  customers: CUSTOMER_PROPERTIES,
+  sessions: SESSION_PROPERTIES,
+  scores: SCORE_PROPERTIES,
+};
+
+export const SEARCH_INDICES: readonly SearchIndex[] = ['customers', 'sessions', 'scores'];
+
+export function searchIndexNames(prefix: string): SearchIndexNames {
+  return { ...indexNames(prefix) };
+}
+
+export interface IndexTemplate {
+  name: string;
+  index_patterns: string[];
+  priority: number;
+  template: {
+    settings: Record<string, unknown>;
+    mappings: { dynamic: 'strict'; properties: Record<string, object> };
+  };
+  _meta: Record<string, unknown>;
+}
+
+/** Bumped when a mapping changes, so an installed template shows which version it is. */
+export const MAPPING_VERSION = 1;
+
+/** One index template per index; each matches exactly its index name (no wildcard). */
+export function indexTemplates(prefix: string): Record<SearchIndex, IndexTemplate> {
+  const names = searchIndexNames(prefix);
+  const build = (index: SearchIndex): IndexTemplate => ({
+    name: names[index],
+    index_patterns: [names[index]],
+    // Above the built-in templates (priority 100-ish) so nothing else shapes these indices.
+    priority: 500,
+    template: {
+      // One node locally: replicas would keep the cluster yellow for nothing.
+      settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '1s' },
+      mappings: { dynamic: 'strict', properties: PROPERTIES[index] },
+    },
+    _meta: { owner: 'churnstream-indexer', mapping_version: MAPPING_VERSION },
+  });
+  return { customers: build('customers'), sessions: build('sessions'), scores: build('scores') };
+}
