@@ -1,0 +1,84 @@
+/**
+ * `analyze`: the batch analytics report of a dataset folder (issue 4). Parses options and hands over
+ * to the analyze use case in @churnstream/analytics; it only adds the closing summary.
+ */
+import { parseArgs } from 'node:util';
+import { analyze, fmtNumber } from '@churnstream/analytics';
+import { AppError } from '@churnstream/errors';
+import type { CliCommand } from '../cli.command';
+
+const HELP = `usage: npm run cli -- analyze --in DIR --out REPORT [options]
+
+  --in DIR            dataset folder: customers.csv, sessions.csv (issue 3's contract), manifest.json
+  --out REPORT        report folder, replaced as a whole once the report is complete
+  --snapshot-at ISO   the instant churn is measured at (default: manifest.json's snapshot_at)
+  --model DIR         add the model section from DIR/metrics.json (default: REPORT/model/ if present)
+  --quiet             print only the closing summary`;
+
+export const command: CliCommand = {
+  summary: 'data quality, cleaning, derived columns, statistics, charts and an HTML report',
+  async run(argv: string[]): Promise<number> {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        in: { type: 'string' },
+        out: { type: 'string' },
+        'snapshot-at': { type: 'string' },
+        model: { type: 'string' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help === true) {
+      console.log(HELP);
+      return 0;
+    }
+    if (values.in === undefined || values.out === undefined) {
+      throw new AppError('CONFIG_INVALID', `analyze needs --in DIR and --out REPORT\n\n${HELP}`);
+    }
+    const started = performance.now();
+    const report = await analyze({
+      inDir: values.in,
+      outDir: values.out,
+      ...(values['snapshot-at'] === undefined ? {} : { snapshotAt: values['snapshot-at'] }),
+      ...(values.model === undefined ? {} : { modelDir: values.model }),
+      log: values.quiet === true ? null : undefined,
+    });
+    const secs = (performance.now() - started) / 1000;
+    const q = report.quality;
+    const c = q.cleaning;
+    const ins = report.insights;
+    const check = c.manifest_check;
+    console.log(
+      [
+        '',
+        `analyze: done in ${secs.toFixed(2)} s -> ${values.out}/index.html`,
+        `  input      ${fmtNumber(q.files.customers.rows)} customers, ${fmtNumber(q.files.sessions.rows)} sessions, snapshot_at ${report.input.snapshot_at}`,
+        `  quality    nulls ${fmtNumber(sum(q.files.customers.nulls))} + ${fmtNumber(sum(q.files.sessions.nulls))}, ` +
+          `duplicate rows ${fmtNumber(q.files.customers.duplicate_rows)} + ${fmtNumber(q.files.sessions.duplicate_rows)}, ` +
+          `duplicate ids ${fmtNumber(q.files.customers.duplicate_ids)} + ${fmtNumber(q.files.sessions.duplicate_ids)}, ` +
+          `invalid ${fmtNumber(sum(q.files.customers.invalid))} + ${fmtNumber(sum(q.files.sessions.invalid))} (customers + sessions)`,
+        `  cleaning   customers ${fmtNumber(c.customers.rows_before)} -> ${fmtNumber(c.customers.rows_after)}, ` +
+          `sessions ${fmtNumber(c.sessions.rows_before)} -> ${fmtNumber(c.sessions.rows_after)}, ` +
+          `${fmtNumber(c.customers.repaired + c.sessions.repaired)} values repaired` +
+          (check === null
+            ? ''
+            : `; vs manifest: ${check.all_match ? 'all injected faults accounted for' : 'MISMATCH (see quality.json)'}`),
+        `  churn      ${fmtNumber(ins.churn.churned)} of ${fmtNumber(ins.churn.customers)} customers (${fmtNumber(100 * ins.churn.rate)}%), ` +
+          `label differs from the file's for ${fmtNumber(report.label_check.mismatched)}`,
+        `  spend      median ${fmtNumber(ins.spend.median_x)} churned vs ${fmtNumber(ins.spend.median_y)} active, ` +
+          `Mann-Whitney p ${ins.spend.p_value < 1e-4 ? ins.spend.p_value.toExponential(1) : ins.spend.p_value.toFixed(4)}`,
+        `  time       median mean session ${fmtNumber((ins.session_time.median_x ?? 0) / 60)} vs ${fmtNumber((ins.session_time.median_y ?? 0) / 60)} min`,
+        `  inactivity AUC ${fmtNumber(ins.inactivity.auc, 3)} (near-circular under the label)`,
+        `  files      quality.json, summary.json, clean/, sessions_enriched.csv, customer_features.csv, charts/ (${report.charts.length} charts), index.html` +
+          (report.model === null ? '' : ', model section'),
+      ].join('\n'),
+    );
+    return 0;
+  },
+};
+
+function sum(record: Record<string, number>): number {
+  return Object.values(record).reduce((a, n) => a + n, 0);
+}

@@ -1,0 +1,393 @@
+/**
+ * The report's charts: DuckDB aggregates the data (so 10M sessions never reach the chart), Vega-Lite
+ * specs describe the charts, Vega renders them headless to SVG (renderer 'none' + toSVG) and resvg
+ * turns the SVG into PNG. Box plots are drawn from precomputed quantiles for the same reason.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+import type { Insights } from './insights.questions';
+import { Sql, count, num } from './sql.client';
+
+export interface Chart {
+  name: string;
+  title: string;
+  svg: string;
+}
+
+type Spec = Record<string, unknown>;
+
+const WIDTH = 460;
+const HEIGHT = 260;
+const STATUS_COLORS = { domain: ['active', 'churned'], range: ['#4c78a8', '#e45756'] };
+const CONFIG = {
+  font: 'DejaVu Sans',
+  title: { fontSize: 15, anchor: 'start', subtitleFontSize: 11, subtitleColor: '#555' },
+  axis: { labelFontSize: 11, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12 },
+  background: 'white',
+};
+
+function base(title: string, subtitle: string): Spec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: title, subtitle },
+    width: WIDTH,
+    height: HEIGHT,
+    config: CONFIG,
+  };
+}
+
+export async function renderSvg(spec: Spec): Promise<string> {
+  const compiled = vl.compile(spec as unknown as vl.TopLevelSpec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+export function svgToPng(svg: string): Buffer {
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: 2 },
+    background: 'white',
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+  });
+  return resvg.render().asPng();
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+
+function churnDistribution(ins: Insights): Spec {
+  const { customers, churned } = ins.churn;
+  const values = [
+    {
+      status: 'active',
+      customers: customers - churned,
+      share: customers > 0 ? (customers - churned) / customers : 0,
+    },
+    { status: 'churned', customers: churned, share: customers > 0 ? churned / customers : 0 },
+  ].map((v) => ({ ...v, label: `${v.customers.toLocaleString('en-US')} (${pct(v.share)})` }));
+  return {
+    ...base(
+      'Churn distribution',
+      `${customers.toLocaleString('en-US')} customers; churned = no purchase in the last ${ins.churn.window_days} days`,
+    ),
+    data: { values },
+    encoding: {
+      x: { field: 'status', type: 'nominal', title: 'Customer status', axis: { labelAngle: 0 } },
+      y: { field: 'customers', type: 'quantitative', title: 'Customers (count)' },
+    },
+    layer: [
+      {
+        mark: 'bar',
+        encoding: { color: { field: 'status', type: 'nominal', scale: STATUS_COLORS, legend: null } },
+      },
+      { mark: { type: 'text', dy: -8, fontSize: 12 }, encoding: { text: { field: 'label' } } },
+    ],
+  };
+}
+
+interface Box {
+  status: string;
+  p5: number;
+  q1: number;
+  median: number;
+  q3: number;
+  p95: number;
+  n: number;
+}
+
+async function boxes(sql: Sql, relation: string, valueSql: string): Promise<Box[]> {
+  const rows = await sql.all(`SELECT CASE churned WHEN 1 THEN 'churned' ELSE 'active' END AS status,
+      quantile_cont(${valueSql}, [0.05, 0.25, 0.5, 0.75, 0.95]) AS qs, count(${valueSql}) AS n
+    FROM ${relation} WHERE ${valueSql} IS NOT NULL GROUP BY 1 ORDER BY 1`);
+  return rows.map((r) => {
+    const qs = (r.qs as number[] | null) ?? [];
+    return {
+      status: String(r.status),
+      p5: qs[0] ?? 0,
+      q1: qs[1] ?? 0,
+      median: qs[2] ?? 0,
+      q3: qs[3] ?? 0,
+      p95: qs[4] ?? 0,
+      n: count(r.n),
+    };
+  });
+}
+
+function boxSpec(title: string, subtitle: string, yTitle: string, values: Box[]): Spec {
+  const x = { field: 'status', type: 'nominal', title: 'Customer status', axis: { labelAngle: 0 } };
+  return {
+    ...base(title, subtitle),
+    data: {
+      values: values.map((v) => ({
+        ...v,
+        label: `median ${v.median.toFixed(1)} (n=${v.n.toLocaleString('en-US')})`,
+      })),
+    },
+    layer: [
+      {
+        mark: { type: 'rule', strokeWidth: 1.5 },
+        encoding: { x, y: { field: 'p5', type: 'quantitative', title: yTitle }, y2: { field: 'p95' } },
+      },
+      {
+        mark: { type: 'bar', size: 60 },
+        encoding: {
+          x,
+          y: { field: 'q1', type: 'quantitative' },
+          y2: { field: 'q3' },
+          color: { field: 'status', type: 'nominal', scale: STATUS_COLORS, legend: null },
+        },
+      },
+      {
+        mark: { type: 'tick', color: 'black', size: 60, thickness: 2 },
+        encoding: { x, y: { field: 'median', type: 'quantitative' } },
+      },
+      {
+        mark: { type: 'text', dx: 0, dy: -10, fontSize: 11 },
+        encoding: { x, y: { field: 'p95', type: 'quantitative' }, text: { field: 'label' } },
+      },
+    ],
+  };
+}
+
+interface RateRow {
+  group: string;
+  customers: number;
+  rate: number;
+}
+
+async function churnRateBy(sql: Sql, groupSql: string, orderByRate: boolean): Promise<RateRow[]> {
+  const rows = await sql.all(`SELECT ${groupSql} AS g, count(*) AS n, avg(churned) AS rate
+    FROM customer_features cf GROUP BY 1 ORDER BY ${orderByRate ? 'n DESC' : '1'}`);
+  return rows.map((r) => ({ group: String(r.g), customers: count(r.n), rate: num(r.rate) ?? 0 }));
+}
+
+function rateSpec(title: string, groupTitle: string, rows: RateRow[], overall: number, sort: boolean): Spec {
+  return {
+    ...base(title, `bar label: churn rate (customers); dashed line: overall rate ${pct(overall)}`),
+    height: Math.max(120, rows.length * 24),
+    layer: [
+      {
+        data: {
+          values: rows.map((r) => ({
+            ...r,
+            label: `${pct(r.rate)} (${r.customers.toLocaleString('en-US')})`,
+          })),
+        },
+        encoding: {
+          y: {
+            field: 'group',
+            type: 'nominal',
+            title: groupTitle,
+            sort: sort ? { field: 'customers', order: 'descending' } : null,
+          },
+          x: {
+            field: 'rate',
+            type: 'quantitative',
+            title: 'Churn rate (% of customers)',
+            axis: { format: '.0%' },
+            scale: { domain: [0, 1] },
+          },
+        },
+        layer: [
+          { mark: { type: 'bar', color: '#e45756' } },
+          {
+            mark: { type: 'text', align: 'left', dx: 4, fontSize: 11 },
+            encoding: { text: { field: 'label' } },
+          },
+        ],
+      },
+      {
+        data: { values: [{ overall }] },
+        mark: { type: 'rule', strokeDash: [4, 4], color: '#333' },
+        encoding: { x: { field: 'overall', type: 'quantitative' } },
+      },
+    ],
+  };
+}
+
+function heatmapSpec(ins: Insights): Spec {
+  const { columns, matrix } = ins.correlations;
+  const values = columns.flatMap((a, i) =>
+    columns.map((b, j) => {
+      const r = matrix[i]?.[j] ?? null;
+      return { a, b, r, label: r === null ? '' : r.toFixed(2) };
+    }),
+  );
+  return {
+    ...base('Correlation of customer features', 'Pearson r over customers (customer_features.csv)'),
+    width: 560,
+    height: 560,
+    data: { values },
+    encoding: {
+      x: { field: 'a', type: 'nominal', sort: columns, title: null, axis: { labelAngle: -45 } },
+      y: { field: 'b', type: 'nominal', sort: columns, title: null },
+    },
+    layer: [
+      {
+        mark: 'rect',
+        encoding: {
+          color: {
+            field: 'r',
+            type: 'quantitative',
+            title: 'Pearson r',
+            scale: { scheme: 'redblue', domain: [-1, 1], reverse: true },
+          },
+        },
+      },
+      { mark: { type: 'text', fontSize: 9 }, encoding: { text: { field: 'label' } } },
+    ],
+  };
+}
+
+function decileSpec(ins: Insights): Spec {
+  const values = ins.purchase_by_duration_decile.map((d) => ({
+    ...d,
+    range: `D${d.decile}: ${(d.min_seconds / 60).toFixed(1)}–${(d.max_seconds / 60).toFixed(1)} min`,
+    label: pct(d.purchase_rate),
+  }));
+  return {
+    ...base(
+      'Purchase rate by session-duration decile',
+      'share of sessions with at least one product purchased',
+    ),
+    data: { values },
+    encoding: {
+      x: {
+        field: 'range',
+        type: 'ordinal',
+        title: 'Session duration decile (minutes)',
+        sort: null,
+        axis: { labelAngle: -40 },
+      },
+      y: {
+        field: 'purchase_rate',
+        type: 'quantitative',
+        title: 'Sessions with a purchase (%)',
+        axis: { format: '.0%' },
+      },
+    },
+    layer: [
+      { mark: { type: 'bar', color: '#54a24b' } },
+      { mark: { type: 'text', dy: -8, fontSize: 10 }, encoding: { text: { field: 'label' } } },
+    ],
+  };
+}
+
+const AGE_BAND = `CASE WHEN age IS NULL THEN 'unknown' WHEN age < 18 THEN 'under 18' WHEN age < 25 THEN '18–24'
+  WHEN age < 35 THEN '25–34' WHEN age < 45 THEN '35–44' WHEN age < 55 THEN '45–54' WHEN age < 65 THEN '55–64'
+  ELSE '65+' END`;
+
+/** The customer's most frequent value of a session column (ties: alphabetical first). */
+function modalSql(column: string, where: string): string {
+  return `SELECT customer_id, ${column} AS v, count(*) AS n FROM session_features
+    WHERE ${column} IS NOT NULL AND ${where} GROUP BY 1, 2
+    QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY n DESC, v) = 1`;
+}
+
+/** Renders every chart to `dir` (SVG and PNG) and returns them for the HTML page. */
+export async function renderCharts(sql: Sql, ins: Insights, dir: string): Promise<Chart[]> {
+  const overall = ins.churn.rate;
+  await sql.run(`CREATE OR REPLACE TABLE customer_modes AS
+    WITH d AS (${modalSql('device_type', 'TRUE')}), p AS (${modalSql('payment_method', 'products_purchased > 0')})
+    SELECT cf.customer_id, coalesce(d.v, 'no session') AS device_type, coalesce(p.v, 'never bought') AS payment_method
+    FROM customer_features cf LEFT JOIN d USING (customer_id) LEFT JOIN p USING (customer_id)`);
+  const withModes = `(SELECT cf.*, m.device_type AS main_device, m.payment_method AS main_payment
+    FROM customer_features cf JOIN customer_modes m USING (customer_id)) cf`;
+  const topCountries = `CASE WHEN country IS NULL THEN 'unknown' WHEN country IN (SELECT country FROM customer_features
+    WHERE country IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 12) THEN country ELSE 'other' END`;
+  const rateFrom = async (groupSql: string, from: string): Promise<RateRow[]> => {
+    const rows = await sql.all(
+      `SELECT ${groupSql} AS g, count(*) AS n, avg(churned) AS rate FROM ${from} GROUP BY 1 ORDER BY 1`,
+    );
+    return rows.map((r) => ({ group: String(r.g), customers: count(r.n), rate: num(r.rate) ?? 0 }));
+  };
+
+  const specs: { name: string; title: string; spec: Spec }[] = [
+    { name: 'churn_distribution', title: 'Churn distribution', spec: churnDistribution(ins) },
+    {
+      name: 'total_spend_vs_churn',
+      title: 'Total spend vs churn',
+      spec: boxSpec(
+        'Total spend per customer vs churn',
+        'box: 25th–75th percentile, black tick: median, line: 5th–95th percentile',
+        'Total spent per customer (currency units)',
+        await boxes(sql, 'customer_features', 'CAST(total_spent AS DOUBLE)'),
+      ),
+    },
+    {
+      name: 'session_duration_by_churn',
+      title: 'Session duration by churn',
+      spec: boxSpec(
+        'Session duration by churn status of the customer',
+        'per session; box: 25th–75th percentile, black tick: median, line: 5th–95th percentile',
+        'Session duration (minutes)',
+        await boxes(sql, 'session_features', 'session_duration / 60.0'),
+      ),
+    },
+    {
+      name: 'churn_by_device_type',
+      title: 'Churn rate by device type',
+      spec: rateSpec(
+        "Churn rate by the customer's main device",
+        'Most used device_type',
+        await rateFrom('main_device', withModes),
+        overall,
+        true,
+      ),
+    },
+    {
+      name: 'churn_by_payment_method',
+      title: 'Churn rate by payment method',
+      spec: rateSpec(
+        "Churn rate by the customer's main payment method",
+        'Most used payment_method',
+        await rateFrom('main_payment', withModes),
+        overall,
+        true,
+      ),
+    },
+    {
+      name: 'churn_by_age_band',
+      title: 'Churn rate by age band',
+      spec: rateSpec(
+        'Churn rate by age band',
+        'Age band (years)',
+        await churnRateBy(sql, AGE_BAND, false),
+        overall,
+        false,
+      ),
+    },
+    {
+      name: 'churn_by_country',
+      title: 'Churn rate by country',
+      spec: rateSpec(
+        'Churn rate by country (12 largest)',
+        'Country',
+        await churnRateBy(sql, topCountries, true),
+        overall,
+        true,
+      ),
+    },
+    { name: 'correlation_heatmap', title: 'Correlation heatmap', spec: heatmapSpec(ins) },
+    {
+      name: 'purchase_rate_by_duration_decile',
+      title: 'Purchase rate by session-duration decile',
+      spec: decileSpec(ins),
+    },
+  ];
+  const charts: Chart[] = [];
+  for (const { name, title, spec } of specs) {
+    const svg = await renderSvg(spec);
+    await writeFile(join(dir, `${name}.svg`), svg);
+    await writeFile(join(dir, `${name}.png`), svgToPng(svg));
+    await writeFile(join(dir, `${name}.vl.json`), JSON.stringify(spec, null, 1));
+    charts.push({ name, title, svg });
+  }
+  return charts;
+}

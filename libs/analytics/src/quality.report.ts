@@ -1,0 +1,119 @@
+/**
+ * The data-quality report of a loaded dataset, the equivalent of pandas' info(), isnull().sum() and
+ * duplicated().sum() plus the invalid-value rules, computed on the files as they are (before cleaning):
+ *
+ * - nulls: empty fields (quoted or not), per column, on the raw text;
+ * - duplicate_rows: rows equal, field for field as text, to an earlier row (NULL equals NULL, as in pandas);
+ * - duplicate_ids: rows whose id appeared on an earlier row (pandas duplicated(subset=id); a second
+ *   empty id counts too);
+ * - dtypes: the dtype pandas' read_csv would infer from the text (int64, float64 when a number column has
+ *   nulls or decimals, object otherwise; timestamps are text, so object);
+ * - invalid: rows breaking each rule of quality.rules.ts (a NULL never breaks a rule).
+ */
+import type { Dataset, FileSpec } from '@churnstream/dataset';
+import { CUSTOMERS_FILE, SESSIONS_FILE } from '@churnstream/dataset';
+import { QUALITY_RULES, type RuleFile } from './quality.rules';
+import { Sql, count, q, tsLit } from './sql.client';
+
+export interface FileQuality {
+  rows: number;
+  columns: number;
+  dtypes: Record<string, string>;
+  non_null: Record<string, number>;
+  nulls: Record<string, number>;
+  duplicate_rows: number;
+  duplicate_ids: number;
+  invalid: Record<string, number>;
+}
+
+export interface QualityFiles {
+  customers: FileQuality;
+  sessions: FileQuality;
+}
+
+const INT_RE = `'[+-]?[0-9]+'`;
+const FLOAT_RE = `'[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?'`;
+
+/**
+ * The relation the rules of a file are evaluated on: the typed rows plus `snapshot` and, for sessions,
+ * `c_known`/`c_since` from the first row of the session's customer_id in `customersTable`.
+ */
+export function ruleContextSql(
+  file: RuleFile,
+  table: string,
+  customersTable: string,
+  snapshotAt: Date,
+): string {
+  if (file === 'customers') return `(SELECT t.*, ${tsLit(snapshotAt)} AS snapshot FROM ${table} t)`;
+  return `(SELECT s.*, ${tsLit(snapshotAt)} AS snapshot, c.customer_id IS NOT NULL AS c_known, c.customer_since AS c_since
+    FROM ${table} s LEFT JOIN (
+      SELECT customer_id, customer_since FROM ${customersTable} WHERE customer_id IS NOT NULL
+      QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY line) = 1
+    ) c ON s.customer_id = c.customer_id)`;
+}
+
+/** Rows breaking each rule of `file` in `table`. */
+export async function countViolations(
+  sql: Sql,
+  file: RuleFile,
+  table: string,
+  customersTable: string,
+  snapshotAt: Date,
+): Promise<Record<string, number>> {
+  const rules = QUALITY_RULES.filter((r) => r.file === file);
+  const row = await sql.one(
+    `SELECT ${rules.map((r) => `count(*) FILTER (WHERE ${r.violates}) AS ${q(r.name)}`).join(', ')}
+     FROM ${ruleContextSql(file, table, customersTable, snapshotAt)}`,
+  );
+  return Object.fromEntries(rules.map((r) => [r.name, count(row[r.name])]));
+}
+
+function pandasDtype(nonNull: number, nulls: number, allInt: unknown, allFloat: unknown): string {
+  if (nonNull === 0) return 'float64';
+  if (allInt === true) return nulls === 0 ? 'int64' : 'float64';
+  if (allFloat === true) return 'float64';
+  return 'object';
+}
+
+async function fileQuality(sql: Sql, spec: FileSpec, ds: Dataset): Promise<FileQuality> {
+  const cols = spec.columns.map((c) => c.name);
+  const raw = `raw_${spec.table}`;
+  const parts = cols.flatMap((c) => [
+    `count(${q(c)}) AS ${q(`nn_${c}`)}`,
+    `bool_and(regexp_full_match(${q(c)}, ${INT_RE})) AS ${q(`int_${c}`)}`,
+    `bool_and(regexp_full_match(${q(c)}, ${FLOAT_RE})) AS ${q(`float_${c}`)}`,
+  ]);
+  const stats = await sql.one(
+    `SELECT count(*) AS rows, count(DISTINCT ${q(spec.id)}) AS distinct_ids, ${parts.join(', ')} FROM ${raw}`,
+  );
+  const distinctRows = await sql.one(
+    `SELECT count(*) AS n FROM (SELECT DISTINCT ${cols.map(q).join(', ')} FROM ${raw})`,
+  );
+  const rows = count(stats.rows);
+  const nonNull: Record<string, number> = {};
+  const nulls: Record<string, number> = {};
+  const dtypes: Record<string, string> = {};
+  for (const c of cols) {
+    nonNull[c] = count(stats[`nn_${c}`]);
+    nulls[c] = rows - nonNull[c];
+    dtypes[c] = pandasDtype(nonNull[c], nulls[c], stats[`int_${c}`], stats[`float_${c}`]);
+  }
+  const idNulls = nulls[spec.id] ?? 0;
+  return {
+    rows,
+    columns: cols.length,
+    dtypes,
+    non_null: nonNull,
+    nulls,
+    duplicate_rows: rows - count(distinctRows.n),
+    duplicate_ids: rows - count(stats.distinct_ids) - (idNulls > 0 ? 1 : 0),
+    invalid: await countViolations(sql, spec.table, spec.table, 'customers', ds.snapshotAt),
+  };
+}
+
+export async function assessQuality(sql: Sql, ds: Dataset): Promise<QualityFiles> {
+  return {
+    customers: await fileQuality(sql, CUSTOMERS_FILE, ds),
+    sessions: await fileQuality(sql, SESSIONS_FILE, ds),
+  };
+}
