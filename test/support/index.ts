@@ -1,2 +1,4 @@
 export * from './wait-for';
 export * from './unique';
+export * from './topic-reader';
+export * from './events.fixture';

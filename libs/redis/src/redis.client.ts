@@ -3,13 +3,17 @@ import type { Config } from '@churnstream/config';
 
 /** The Redis adapter: one way to build a client from our config, and its health probe. */
 export function createRedis(config: Config, options: { lazyConnect?: boolean } = {}): Redis {
-  return new Redis(config.REDIS_URL, {
+  const client = new Redis(config.REDIS_URL, {
     lazyConnect: options.lazyConnect ?? false,
     maxRetriesPerRequest: 3,
     enableAutoPipelining: false,
     connectTimeout: 5_000,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });
+  // ioredis reconnects by itself; without a listener each failed attempt is printed as "unhandled".
+  // Commands still fail while disconnected, and /health reports Redis down.
+  client.on('error', () => undefined);
+  return client;
 }
 
 export async function pingRedis(redis: Redis): Promise<{ latencyMs: number }> {

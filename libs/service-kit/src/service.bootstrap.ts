@@ -37,7 +37,28 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
     logger,
     abortOnError: false,
   } as NestApplicationOptions);
-  app.enableShutdownHooks();
+  // Our own signal handling instead of enableShutdownHooks: Nest's re-raises the signal after closing,
+  // which ends the process with no exit code; we close (consumers commit and leave) and exit 0.
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.event('info', 'shutting down', { signal });
+    const force = setTimeout(() => {
+      logger.event('error', 'shutdown took too long; exiting', { signal });
+      process.exit(1);
+    }, 20_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.event('error', 'shutdown failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
   const port = config.PORT ?? options.defaultPort;
   await app.listen(port, config.HTTP_HOST);
   logger.event('info', 'service started', {

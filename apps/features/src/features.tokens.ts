@@ -1,0 +1,2 @@
+export const PRODUCER = Symbol('PRODUCER');
+export const TOPICS = Symbol('TOPICS');

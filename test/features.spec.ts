@@ -1,0 +1,199 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import { loadConfig } from '@churnstream/config';
+import { type ActivityEvent, type ChurnFlag, type FeaturesUpdated, topicNames } from '@churnstream/contracts';
+import {
+  EventProducer,
+  type OutgoingEvent,
+  createKafka,
+  deleteTopics,
+  ensureTopics,
+  topicSpecs,
+} from '@churnstream/kafka';
+import { createRedis } from '@churnstream/redis';
+import { FeaturesModule } from '../apps/features/src/features.module';
+import { TopicReader, registered, session, tick, uniqueName } from './support';
+
+const DAY = 86_400_000;
+const at = (iso: string, days = 0) => new Date(Date.parse(iso) + days * DAY).toISOString();
+
+describe('features service (real Kafka and Redis)', () => {
+  const prefix = uniqueName('features');
+  const topics = topicNames(prefix);
+  const config = loadConfig({ ...process.env, TOPIC_PREFIX: prefix, REDIS_KEY_PREFIX: `${prefix}:` });
+  let kafka: Kafka;
+  let redis: Redis;
+  let producer: EventProducer;
+  let app: INestApplicationContext | undefined;
+  let reader: TopicReader;
+
+  const startApp = async () => {
+    app = await NestFactory.createApplicationContext(FeaturesModule.forRoot(config), { logger: false });
+    await app.init();
+  };
+  const stopApp = async () => {
+    await app?.close();
+    app = undefined;
+  };
+  /** Activity keyed by customer; ticks to every partition, as the generator does. */
+  const produce = async (events: ActivityEvent[]) => {
+    await producer.send(
+      events.flatMap((event): OutgoingEvent[] =>
+        event.event_type === 'clock_tick'
+          ? Array.from({ length: config.ACTIVITY_PARTITIONS }, (_, partition) => ({
+              topic: topics.activity,
+              key: null,
+              partition,
+              event,
+            }))
+          : [
+              {
+                topic: topics.activity,
+                key:
+                  event.event_type === 'customer_registered'
+                    ? event.customer.customer_id
+                    : event.session.customer_id,
+                event,
+              },
+            ],
+      ),
+    );
+  };
+  const latestFeatures = (customerId: string) =>
+    reader
+      .of<FeaturesUpdated>(topics.features)
+      .filter((f) => f.aggregate.customer_id === customerId)
+      .at(-1);
+
+  before(async () => {
+    kafka = createKafka(config, 'test');
+    redis = createRedis(config);
+    await ensureTopics(kafka, topicSpecs(topics, config.ACTIVITY_PARTITIONS));
+    producer = new EventProducer(kafka);
+    await producer.connect();
+    reader = await TopicReader.open(kafka, [topics.features, topics.flags, topics.deadLetter]);
+    await startApp();
+  });
+
+  after(async () => {
+    await stopApp();
+    await reader.close();
+    await producer.disconnect();
+    await deleteTopics(kafka, Object.values(topics));
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it('folds sessions into exact aggregates and flags 60 days without purchase, un-flagging on a new purchase', async () => {
+    const t0 = '2026-01-01T10:00:00.000Z';
+    await produce([
+      registered('A1', t0),
+      registered('B1', t0),
+      session('SA1', 'A1', at(t0, 1), 30, { products: 2, spent: 19.99 }),
+      session('SA2', 'A1', at(t0, 2), 10, null),
+      session('SB1', 'B1', at(t0, 3), 5, null),
+      tick(at(t0, 60)),
+    ]);
+    // B1 never bought: due 60 days after customer_since. A1 bought on day 1 (+30 min): due on day 61.
+    const flagB = await reader.waitUntil('B1 flagged', () =>
+      reader.of<ChurnFlag>(topics.flags).find((f) => f.customer_id === 'B1' && f.churned),
+    );
+    assert.equal(flagB.last_purchase_at, t0);
+    const a = await reader.waitUntil('A1 aggregate', () => {
+      const f = latestFeatures('A1');
+      return f && f.aggregate.session_count === 2 ? f : undefined;
+    });
+    assert.equal(a.churned, false);
+    assert.deepEqual(
+      {
+        pages: a.aggregate.pages_viewed_total,
+        added: a.aggregate.products_added_total,
+        bought: a.aggregate.products_purchased_total,
+        spent: a.aggregate.total_spent,
+        seconds: a.aggregate.total_session_seconds,
+        last_purchase_at: a.aggregate.last_purchase_at,
+        name: a.aggregate.name,
+      },
+      {
+        pages: 20,
+        added: 5,
+        bought: 2,
+        spent: 19.99,
+        seconds: 2400,
+        last_purchase_at: at(at(t0, 1), 0).replace('10:00', '10:30'),
+        name: 'Name A1',
+      },
+    );
+
+    await produce([tick(at(t0, 62))]);
+    await reader.waitUntil('A1 flagged on day 61', () =>
+      reader.of<ChurnFlag>(topics.flags).find((f) => f.customer_id === 'A1' && f.churned),
+    );
+    await produce([session('SA3', 'A1', at(t0, 63), 10, { products: 1, spent: 5 }), tick(at(t0, 64))]);
+    const unflag = await reader.waitUntil('A1 un-flagged after buying again', () =>
+      reader.of<ChurnFlag>(topics.flags).find((f) => f.customer_id === 'A1' && !f.churned),
+    );
+    assert.equal(unflag.last_purchase_at, at(t0, 63).replace('10:00', '10:10'));
+  });
+
+  it('never counts a redelivered or replayed session twice, even across a restart', async () => {
+    const t0 = '2026-02-01T08:00:00.000Z';
+    const events = [
+      registered('R1', t0),
+      session('SR1', 'R1', at(t0, 1), 20, { products: 1, spent: 10.1 }),
+      session('SR2', 'R1', at(t0, 2), 20, { products: 3, spent: 0.2 }),
+    ];
+    await produce(events);
+    const first = await reader.waitUntil('R1 with two sessions', () => {
+      const f = latestFeatures('R1');
+      return f && f.aggregate.session_count === 2 ? f : undefined;
+    });
+    await stopApp();
+    await produce(events); // the same events again, new offsets: a replay
+    await startApp();
+    await produce([session('SR3', 'R1', at(t0, 3), 20, null)]);
+    const last = await reader.waitUntil('R1 after the replay and one new session', () => {
+      const f = latestFeatures('R1');
+      return f && f.aggregate.session_count >= 3 ? f : undefined;
+    });
+    assert.equal(last.aggregate.session_count, 3);
+    assert.equal(last.aggregate.products_purchased_total, 4);
+    assert.equal(last.aggregate.total_spent, 10.3);
+    assert.equal(first.aggregate.total_spent, 10.3);
+    const ids = reader.of<FeaturesUpdated>(topics.features).filter((f) => f.aggregate.customer_id === 'R1');
+    const versions = new Map(ids.map((f) => [f.event_id, JSON.stringify(f.aggregate)]));
+    for (const f of ids)
+      assert.equal(versions.get(f.event_id), JSON.stringify(f.aggregate), 'same id, same state');
+  });
+
+  it('sends a poison message to the dead-letter topic with the reason and goes on', async () => {
+    const p = await kafka.producer();
+    await p.connect();
+    await p.send({
+      topic: topics.activity,
+      messages: [
+        { key: 'P1', value: 'not json' },
+        {
+          key: 'P1',
+          value: JSON.stringify({ ...registered('P1', '2026-03-01T00:00:00.000Z'), schema_version: 2 }),
+        },
+      ],
+    });
+    await p.disconnect();
+    await produce([registered('P2', '2026-03-01T00:00:00.000Z')]);
+    const dead = await reader.waitUntil('two dead letters', () => {
+      const d = reader.of<{ error: { code: string; message: string }; payload: string }>(topics.deadLetter);
+      return d.length >= 2 ? d : undefined;
+    });
+    assert.equal(dead[0]?.error.code, 'CONTRACT_UNPARSABLE');
+    assert.equal(dead[0]?.payload, 'not json');
+    assert.match(dead[1]?.error.message ?? '', /schema_version/);
+    await reader.waitUntil('P2 processed after the poison', () => latestFeatures('P2'));
+  });
+});
