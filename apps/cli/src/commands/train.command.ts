@@ -1,0 +1,175 @@
+/**
+ * `train`: reads a dataset folder, frames it (predictive by default), trains a random forest and
+ * writes model.json, metrics.json, dataset.csv and test_predictions.csv to MODELDIR. The work is
+ * libs/model's `trainModel`; this command parses options, reads and writes files and reports.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AppError } from '@churnstream/errors';
+import { DEFAULT_ENGINE, ENGINE_NAMES, isEngineName } from '@churnstream/forest';
+import { buildExamples, DEFAULT_TRAIN_OPTIONS, FRAMINGS, trainModel, type Framing } from '@churnstream/model';
+import { readModelInput } from '@churnstream/model-data';
+import type { CliCommand } from '../cli.command';
+
+const HELP = `usage: npm run cli -- train --in DIR --out MODELDIR [options]
+
+  --in DIR              dataset folder (customers.csv, sessions.csv, manifest.json, truth.csv)
+  --out MODELDIR        where model.json, metrics.json, dataset.csv, test_predictions.csv go
+  --framing NAME        predictive (default): features up to snapshot_at - 60 days, label = no purchase
+                        in the 60 days after; seed: features over the whole window, label = churned
+  --engine NAME         ${ENGINE_NAMES.join(' | ')} (default ${DEFAULT_ENGINE})
+  --trees N             trees in the forest (default ${DEFAULT_TRAIN_OPTIONS.trees})
+  --seed N              seed of the split, the bootstrap and the feature draws (default ${DEFAULT_TRAIN_OPTIONS.seed})
+  --test-size X         share of customers held out, stratified (default ${DEFAULT_TRAIN_OPTIONS.testSize})
+  --threshold X         probability at or above which churn is predicted (default ${DEFAULT_TRAIN_OPTIONS.threshold})`;
+
+function numberOption(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  ok: (n: number) => boolean,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !ok(n))
+    throw new AppError('CONFIG_INVALID', `--${name}: invalid value "${value}"`);
+  return n;
+}
+
+function progressLine(): (done: number, total: number) => void {
+  let started: number | null = null;
+  let last = 0;
+  return (done, total) => {
+    const now = performance.now();
+    // The clock starts at the first tree, so the rate and ETA measure trees only.
+    started ??= now - 1;
+    if (now - last < 500 && done < total) return;
+    last = now;
+    const secs = (now - started) / 1000;
+    const eta = done > 0 ? (secs / done) * (total - done) : 0;
+    process.stderr.write(
+      `\rtrain: ${done}/${total} trees  elapsed ${secs.toFixed(1)}s  ETA ${eta.toFixed(1)}s   `,
+    );
+    if (done === total) process.stderr.write('\n');
+  };
+}
+
+const f3 = (x: number | null): string => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(3));
+
+export const command: CliCommand = {
+  summary: 'train the churn random forest and write model.json, metrics.json and the evaluation CSVs',
+  async run(argv: string[]): Promise<number> {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        in: { type: 'string' },
+        out: { type: 'string' },
+        framing: { type: 'string' },
+        engine: { type: 'string' },
+        trees: { type: 'string' },
+        seed: { type: 'string' },
+        'test-size': { type: 'string' },
+        threshold: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help === true) {
+      console.log(HELP);
+      return 0;
+    }
+    if (values.in === undefined || values.out === undefined) {
+      throw new AppError('CONFIG_INVALID', `--in and --out are required\n\n${HELP}`);
+    }
+    const framing = (values.framing ?? 'predictive') as Framing;
+    if (!FRAMINGS.includes(framing)) {
+      throw new AppError('CONFIG_INVALID', `--framing: expected ${FRAMINGS.join(' or ')}, got "${framing}"`);
+    }
+    const engine = values.engine ?? DEFAULT_ENGINE;
+    if (!isEngineName(engine)) {
+      throw new AppError(
+        'CONFIG_INVALID',
+        `--engine: expected ${ENGINE_NAMES.join(' or ')}, got "${engine}"`,
+      );
+    }
+    const options = {
+      ...DEFAULT_TRAIN_OPTIONS,
+      engine,
+      trees: numberOption(
+        'trees',
+        values.trees,
+        DEFAULT_TRAIN_OPTIONS.trees,
+        (n) => Number.isInteger(n) && n > 0,
+      ),
+      seed: numberOption(
+        'seed',
+        values.seed,
+        DEFAULT_TRAIN_OPTIONS.seed,
+        (n) => Number.isInteger(n) && n >= 0,
+      ),
+      testSize: numberOption(
+        'test-size',
+        values['test-size'],
+        DEFAULT_TRAIN_OPTIONS.testSize,
+        (n) => n > 0 && n < 1,
+      ),
+      threshold: numberOption(
+        'threshold',
+        values.threshold,
+        DEFAULT_TRAIN_OPTIONS.threshold,
+        (n) => n >= 0 && n <= 1,
+      ),
+    };
+    const inDir = resolve(values.in);
+    const outDir = resolve(values.out);
+
+    const started = performance.now();
+    const input = await readModelInput(inDir);
+    const framed = buildExamples(framing, input.customers, input.sessions, input.snapshotAtMs);
+    const readSecs = (performance.now() - started) / 1000;
+    process.stderr.write(
+      `train: ${framed.examples.length.toLocaleString('en')} customers framed (${framing}, as of ` +
+        `${new Date(framed.asOfMs).toISOString()}) in ${readSecs.toFixed(1)}s; fitting ${options.trees} trees (${engine})\n`,
+    );
+    const result = trainModel(framed, input.truth, { ...options, progress: progressLine() });
+    const { metrics, artifact } = result;
+
+    await mkdir(outDir, { recursive: true });
+    const files = {
+      'model.json': JSON.stringify(artifact),
+      'metrics.json': JSON.stringify(metrics, null, 2) + '\n',
+      'dataset.csv': result.datasetCsv,
+      'test_predictions.csv': result.predictionsCsv,
+    };
+    for (const [name, text] of Object.entries(files)) await writeFile(join(outDir, name), text);
+    const totalSecs = (performance.now() - started) / 1000;
+
+    const [[tn, fp], [fn, tp]] = metrics.confusion_matrix;
+    const top = metrics.feature_importance
+      .slice(0, 5)
+      .map((f) => `${f.feature} ${f.importance.toFixed(3)}`)
+      .join(', ');
+    const lines = [
+      '',
+      result.reportText,
+      `train: model ${artifact.version} (${framing} framing, ${engine} engine, ${options.trees} trees, seed ${options.seed})`,
+      `  customers ${metrics.train_rows.toLocaleString('en')} train / ${metrics.test_rows.toLocaleString('en')} test, ` +
+        `positive rate ${f3(metrics.train_positive_rate)} / ${f3(metrics.test_positive_rate)}` +
+        (Object.keys(framed.excluded).length > 0
+          ? `; excluded ${Object.entries(framed.excluded)
+              .map(([k, v]) => `${v} ${k}`)
+              .join(', ')}`
+          : ''),
+      `  test ROC AUC ${f3(metrics.roc_auc)} (oracle ${f3(metrics.oracle_roc_auc)})  PR AUC ${f3(metrics.pr_auc)}  ` +
+        `Brier ${f3(metrics.brier)}  threshold ${options.threshold}`,
+      `  confusion [[tn ${tn}, fp ${fp}], [fn ${fn}, tp ${tp}]]`,
+      `  permutation importance (ROC AUC drop): ${top}`,
+      ...metrics.leakage_warnings.map((w) => `  WARNING leakage: ${w.message}`),
+      `  trained in ${metrics.train_seconds.toFixed(2)} s; total ${totalSecs.toFixed(2)} s`,
+      `  wrote ${Object.keys(files).join(', ')} to ${outDir}`,
+    ];
+    console.log(lines.join('\n'));
+    return 0;
+  },
+};
