@@ -6,7 +6,13 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { loadConfig } from '@churnstream/config';
-import { type ActivityEvent, type ChurnFlag, type FeaturesUpdated, topicNames } from '@churnstream/contracts';
+import {
+  type ActivityEvent,
+  type ChurnFlag,
+  allTopics,
+  type FeaturesUpdated,
+  topicNames,
+} from '@churnstream/contracts';
 import {
   EventProducer,
   type OutgoingEvent,
@@ -84,7 +90,7 @@ describe('features service (real Kafka and Redis)', () => {
     await stopApp();
     await reader.close();
     await producer.disconnect();
-    await deleteTopics(kafka, Object.values(topics));
+    await deleteTopics(kafka, allTopics(topics));
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length > 0) await redis.del(...keys);
     await redis.quit();
@@ -173,7 +179,7 @@ describe('features service (real Kafka and Redis)', () => {
   });
 
   it('sends a poison message to the dead-letter topic with the reason and goes on', async () => {
-    const p = await kafka.producer();
+    const p = kafka.producer();
     await p.connect();
     await p.send({
       topic: topics.activity,

@@ -27,6 +27,10 @@ export function topicNames(prefix: string = DEFAULT_TOPIC_PREFIX): TopicNames {
   };
 }
 
+export function allTopics(topics: TopicNames): string[] {
+  return [topics.activity, topics.features, topics.flags, topics.scores, topics.deadLetter];
+}
+
 /** Consumer group names, also in one place so lag can be reported per group. */
 export function consumerGroups(prefix: string = DEFAULT_TOPIC_PREFIX) {
   return {
