@@ -7,7 +7,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { AppError } from '@churnstream/errors';
 
-const CHUNK_CHARS = 1 << 20;
+const CHUNK_BYTES = 1 << 20;
 
 export interface SinkResult {
   path: string;
@@ -19,7 +19,9 @@ export interface SinkResult {
 export class FileSink {
   private readonly fd: number;
   private readonly hash: Hash = createHash('sha256');
-  private buffer = '';
+  // Lines are encoded straight into one reused buffer: no string concatenation, little garbage.
+  private readonly chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
   private bytes = 0;
   private lines = 0;
 
@@ -34,9 +36,16 @@ export class FileSink {
   }
 
   write(line: string): void {
-    this.buffer += line;
     this.lines++;
-    if (this.buffer.length >= CHUNK_CHARS) this.flush();
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+    if (this.used + line.length * 3 > CHUNK_BYTES) {
+      this.flush();
+      if (line.length * 3 > CHUNK_BYTES) {
+        this.emit(Buffer.from(line, 'utf8'));
+        return;
+      }
+    }
+    this.used += this.chunk.write(line, this.used, 'utf8');
   }
 
   close(): SinkResult {
@@ -46,12 +55,15 @@ export class FileSink {
   }
 
   private flush(): void {
-    if (this.buffer.length === 0) return;
-    const chunk = Buffer.from(this.buffer, 'utf8');
-    this.buffer = '';
-    this.hash.update(chunk);
+    if (this.used === 0) return;
+    this.emit(this.chunk.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  private emit(bytes: Buffer): void {
+    this.hash.update(bytes);
     let off = 0;
-    while (off < chunk.length) off += writeSync(this.fd, chunk, off);
-    this.bytes += chunk.length;
+    while (off < bytes.length) off += writeSync(this.fd, bytes, off);
+    this.bytes += bytes.length;
   }
 }

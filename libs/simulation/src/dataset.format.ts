@@ -57,8 +57,34 @@ export const CUSTOMER_COLUMNS = columns(Object.keys(CUSTOMER_COL));
 export const SESSION_COLUMNS = columns(Object.keys(SESSION_COL));
 export const TRUTH_COLUMNS = columns(['customer_id', 'true_churned', 'true_churn_date', 'churn_probability']);
 
-export const isoTime = (ms: number): string => new Date(ms).toISOString();
-export const isoDate = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+const MAX_FAST_MS = 253_402_300_800_000; // 10000-01-01: beyond it ISO years take six digits
+const PAD2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+let cachedDay = Number.NaN;
+let cachedPrefix = '';
+
+/**
+ * `2026-03-01T10:15:00.000Z`, as Date#toISOString gives, several times faster: the date part is
+ * cached per day (the dataset is written in time order) and the clock part built from lookup tables.
+ */
+export function isoTime(ms: number): string {
+  if (!Number.isInteger(ms) || ms < 0 || ms >= MAX_FAST_MS) return new Date(ms).toISOString();
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+  }
+  let r = ms - day * DAY_MS;
+  const h = Math.floor(r / 3_600_000);
+  r -= h * 3_600_000;
+  const m = Math.floor(r / 60_000);
+  r -= m * 60_000;
+  const sec = Math.floor(r / 1000);
+  return `${cachedPrefix}${PAD2[h]}:${PAD2[m]}:${PAD2[sec]}.${PAD3[r - sec * 1000]}Z`;
+}
+
+export const isoDate = (ms: number): string => isoTime(ms).slice(0, 10);
 
 /** Integer cents as a decimal string with two places: 1234 -> "12.34", -5 -> "-0.05". */
 export function formatCents(cents: number): string {
@@ -121,10 +147,17 @@ export function csvField(value: string): string {
   return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
+const QUOTE_OR_BREAK = /["\r\n]/;
+
 export function csvLine(row: readonly string[]): string {
-  let line = csvField(row[0] ?? '');
-  for (let i = 1; i < row.length; i++) line += ',' + csvField(row[i] ?? '');
-  return line + '\n';
+  // Fast path: one scan of the joined line; as many commas as separators means no field holds one.
+  const joined = row.join(',');
+  if (!QUOTE_OR_BREAK.test(joined)) {
+    let commas = 0;
+    for (let at = joined.indexOf(','); at !== -1; at = joined.indexOf(',', at + 1)) commas++;
+    if (commas === row.length - 1) return joined + '\n';
+  }
+  return row.map(csvField).join(',') + '\n';
 }
 
 export function csvHeader(columns: readonly Column[]): string {

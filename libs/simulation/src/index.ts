@@ -7,3 +7,4 @@ export * from './session.stream';
 export * from './truth.model';
 export * from './dataset.format';
 export * from './dirty.injector';
+export * from './activity.events';

@@ -33,6 +33,17 @@ export interface TruthRecord {
 
 const STEP_MS = 6 * 3_600_000;
 
+/** Activity time at the midpoints of the integration steps from the cutoff, shared by all customers who joined before it. */
+const gridCache = new WeakMap<Population, Float64Array>();
+
+function midpoints(pop: Population, from: number): Float64Array {
+  const steps = Math.max(1, Math.ceil((pop.snapshotAtMs - from) / STEP_MS));
+  const dt = (pop.snapshotAtMs - from) / steps;
+  const out = new Float64Array(steps);
+  for (let k = 0; k < steps; k++) out[k] = pop.clock.toActivity(from + (k + 0.5) * dt);
+  return out;
+}
+
 export function churnProbability(pop: Population, i: number): number {
   const s = pop.scenario;
   const S = pop.snapshotAtMs;
@@ -58,12 +69,17 @@ export function churnProbability(pop: Population, i: number): number {
   const span = S - l0;
   let p = Math.exp(-h * span - rq * (uS - u0));
   if (h > 0 && span > 0) {
-    const steps = Math.max(1, Math.ceil(span / STEP_MS));
-    const dt = span / steps;
-    for (let k = 0; k < steps; k++) {
-      const l = l0 + (k + 0.5) * dt;
-      const uL = clock.toActivity(l);
-      p += h * dt * Math.exp(-h * (l - l0) - rq * (uL - u0) - postMass(uL, uL));
+    let grid: Float64Array;
+    if (l0 === pop.cutoffMs) {
+      grid = gridCache.get(pop) ?? midpoints(pop, l0);
+      gridCache.set(pop, grid);
+    } else {
+      grid = midpoints(pop, l0);
+    }
+    const dt = span / grid.length;
+    for (let k = 0; k < grid.length; k++) {
+      const uL = grid[k]!;
+      p += h * dt * Math.exp(-h * (k + 0.5) * dt - rq * (uL - u0) - postMass(uL, uL));
     }
   }
   return Math.min(1, Math.max(0, p));

@@ -1,0 +1,160 @@
+/**
+ * `npm run bench -- generate [--customers N --sessions N --naive-fraction F --runs N]`: the batch
+ * generator (population + every file written) against the naive way of building the same columns,
+ * one Faker call per field per record as in the seed brief. The naive loop is measured on a subset
+ * (F of the records, default 10%) and extrapolated per record, customers and sessions separately.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { faker } from '@faker-js/faker';
+import { DEVICE_TYPES, GENDERS, PAYMENT_METHODS } from '@churnstream/contracts';
+import { isChurned } from '@churnstream/churn';
+import { writeBatchDataset, FileSink } from '@churnstream/dataset-writer';
+import {
+  CUSTOMER_COLUMNS,
+  DEFAULT_GENERATE_OPTIONS,
+  SESSION_COLUMNS,
+  csvHeader,
+  csvLine,
+  generatePopulation,
+} from '@churnstream/simulation';
+import { medianMs, type Benchmark } from './benchmark';
+
+const DAY_MS = 86_400_000;
+
+/** The naive generator: a Faker call for every field of every record, written as CSV. */
+function naive(
+  dir: string,
+  customers: number,
+  sessions: number,
+  snapshotMs: number,
+): { customerMs: number; sessionMs: number } {
+  faker.seed(42);
+  faker.setDefaultRefDate(new Date(snapshotMs));
+  const windowStart = new Date(snapshotMs - 120 * DAY_MS);
+  const since: number[] = [];
+  const ids: string[] = [];
+  const t0 = performance.now();
+  const rows: string[][] = [];
+  for (let i = 0; i < customers; i++) {
+    const id = `C${String(i + 1).padStart(6, '0')}`;
+    const first = faker.person.firstName();
+    const last = faker.person.lastName();
+    const joined = faker.date.between({
+      from: new Date(snapshotMs - 730 * DAY_MS),
+      to: new Date(snapshotMs),
+    });
+    ids.push(id);
+    since.push(joined.getTime());
+    rows.push([
+      id,
+      `${first} ${last}`,
+      faker.internet.email({ firstName: first, lastName: last }),
+      String(faker.number.int({ min: 18, max: 80 })),
+      faker.helpers.arrayElement(GENDERS),
+      faker.location.city(),
+      faker.location.country(),
+      joined.toISOString().slice(0, 10),
+    ]);
+  }
+  const t1 = performance.now();
+  const lastPurchase = new Map<string, number>();
+  const out = new FileSink(join(dir, 'naive-sessions.csv'));
+  out.write(csvHeader(SESSION_COLUMNS));
+  for (let i = 0; i < sessions; i++) {
+    const k = faker.number.int({ min: 0, max: customers - 1 });
+    const from = new Date(Math.max(since[k] ?? 0, windowStart.getTime()));
+    const start = faker.date.between({ from, to: new Date(snapshotMs) });
+    const end = new Date(
+      Math.min(snapshotMs, start.getTime() + faker.number.int({ min: 10, max: 3600 }) * 1000),
+    );
+    const pages = faker.number.int({ min: 1, max: 50 });
+    const cart = faker.number.int({ min: 0, max: Math.min(pages, 10) });
+    const bought = faker.number.int({ min: 0, max: cart });
+    let spent = 0;
+    for (let j = 0; j < bought; j++) spent += Number(faker.commerce.price({ min: 5, max: 200 }));
+    if (bought > 0) lastPurchase.set(ids[k] ?? '', end.getTime());
+    out.write(
+      csvLine([
+        `S${String(i + 1).padStart(7, '0')}`,
+        ids[k] ?? '',
+        start.toISOString(),
+        end.toISOString(),
+        String(pages),
+        String(cart),
+        String(bought),
+        spent.toFixed(2),
+        faker.helpers.arrayElement(DEVICE_TYPES),
+        bought > 0 ? faker.helpers.arrayElement(PAYMENT_METHODS) : '',
+      ]),
+    );
+  }
+  out.close();
+  const t2 = performance.now();
+  const cust = new FileSink(join(dir, 'naive-customers.csv'));
+  cust.write(csvHeader(CUSTOMER_COLUMNS));
+  for (const [i, row] of rows.entries()) {
+    const ref = lastPurchase.get(row[0] ?? '') ?? since[i] ?? 0;
+    cust.write(csvLine([...row, isChurned(ref, snapshotMs) ? '1' : '0']));
+  }
+  cust.close();
+  const t3 = performance.now();
+  return { customerMs: t1 - t0 + (t3 - t2), sessionMs: t2 - t1 };
+}
+
+export const bench: Benchmark = {
+  summary: 'batch generator vs a naive per-record Faker loop (same columns)',
+  async run(argv: string[]): Promise<number> {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        customers: { type: 'string' },
+        sessions: { type: 'string' },
+        'naive-fraction': { type: 'string' },
+        runs: { type: 'string' },
+      },
+    });
+    const customers = Number(values.customers ?? DEFAULT_GENERATE_OPTIONS.customers);
+    const sessions = Number(values.sessions ?? DEFAULT_GENERATE_OPTIONS.sessions);
+    const fraction = Number(values['naive-fraction'] ?? 0.1);
+    const runs = Number(values.runs ?? 5);
+    const snapshotMs = Date.parse(DEFAULT_GENERATE_OPTIONS.snapshotAt);
+    const dir = mkdtempSync(join(tmpdir(), 'churnstream-bench-'));
+    try {
+      const batchMs = await medianMs(() => {
+        const population = generatePopulation({ customers, sessions, seed: 42 });
+        writeBatchDataset({ population, outDir: join(dir, 'batch') });
+      }, runs);
+
+      const subC = Math.max(1, Math.round(customers * fraction));
+      const subS = Math.max(1, Math.round(sessions * fraction));
+      naive(dir, Math.min(subC, 200), Math.min(subS, 2000), snapshotMs); // warm-up
+      const times = naive(dir, subC, subS, snapshotMs);
+      const naiveMs = (times.customerMs / subC) * customers + (times.sessionMs / subS) * sessions;
+
+      const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
+      console.log(
+        `population ${customers.toLocaleString('en')} customers x ${sessions.toLocaleString('en')} sessions, files written to ${dir}`,
+      );
+      console.log(
+        `  batch generator (median of ${runs}):     ${fmt(batchMs)}   goal < 2000 ms: ${batchMs < 2000 ? 'met' : 'NOT met'}`,
+      );
+      console.log(
+        `  naive Faker loop, measured on ${subC.toLocaleString('en')} customers + ${subS.toLocaleString('en')} sessions ` +
+          `(${fmt(times.customerMs + times.sessionMs)}), extrapolated per record: ${fmt(naiveMs)}`,
+      );
+      console.log(
+        `    per record: customer ${((1000 * times.customerMs) / subC).toFixed(1)} µs, session ${((1000 * times.sessionMs) / subS).toFixed(1)} µs`,
+      );
+      const ratio = naiveMs / batchMs;
+      console.log(
+        `  ratio naive / batch: ${ratio.toFixed(1)}x   goal >= 20x: ${ratio >= 20 ? 'met' : 'NOT met'}`,
+      );
+      return 0;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
