@@ -7,7 +7,7 @@
  * - duplicate_ids: rows whose id appeared on an earlier row (pandas duplicated(subset=id); a second
  *   empty id counts too);
  * - dtypes: the dtype pandas' read_csv would infer from the text (int64, float64 when a number column has
- *   nulls or decimals, object otherwise; timestamps are text, so object);
+ *   nulls or decimals, str otherwise as pandas 3 names text (object in pandas 2); timestamps are text);
  * - invalid: rows breaking each rule of quality.rules.ts (a NULL never breaks a rule).
  */
 import type { Dataset, FileSpec } from '@churnstream/dataset';
@@ -72,7 +72,7 @@ function pandasDtype(nonNull: number, nulls: number, allInt: unknown, allFloat: 
   if (nonNull === 0) return 'float64';
   if (allInt === true) return nulls === 0 ? 'int64' : 'float64';
   if (allFloat === true) return 'float64';
-  return 'object';
+  return 'str';
 }
 
 async function fileQuality(sql: Sql, spec: FileSpec, ds: Dataset): Promise<FileQuality> {
