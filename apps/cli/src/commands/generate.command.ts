@@ -66,82 +66,85 @@ function progressLine(): (done: number, total: number) => void {
   };
 }
 
+function generate(argv: string[]): number {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      customers: { type: 'string' },
+      sessions: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      'snapshot-at': { type: 'string' },
+      scenario: { type: 'string' },
+      format: { type: 'string' },
+      dirty: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) {
+    console.log(HELP);
+    return 0;
+  }
+  const format = values.format ?? 'csv';
+  if (format !== 'csv' && format !== 'ndjson') {
+    throw new AppError('CONFIG_INVALID', `--format: expected csv or ndjson, got "${format}"`);
+  }
+  const dirtyRate = values.dirty === undefined ? 0 : Number(values.dirty);
+  if (!(dirtyRate >= 0 && dirtyRate <= 1)) {
+    throw new AppError('CONFIG_INVALID', `--dirty: expected a rate between 0 and 1, got "${values.dirty}"`);
+  }
+  const snapshotAt = values['snapshot-at'] ?? DEFAULT_GENERATE_OPTIONS.snapshotAt;
+  if (!Number.isFinite(Date.parse(snapshotAt))) {
+    throw new AppError('CONFIG_INVALID', `--snapshot-at: not an ISO-8601 time: "${snapshotAt}"`);
+  }
+  const outDir = resolve(values.out ?? 'out/dataset');
+
+  const started = performance.now();
+  const population = generatePopulation({
+    customers: integer('customers', values.customers, DEFAULT_GENERATE_OPTIONS.customers),
+    sessions: integer('sessions', values.sessions, DEFAULT_GENERATE_OPTIONS.sessions),
+    seed: integer('seed', values.seed, DEFAULT_GENERATE_OPTIONS.seed),
+    snapshotAt,
+    scenario: loadScenario(values.scenario),
+  });
+  const { manifest, manifestPath, meanSpend } = writeBatchDataset({
+    population,
+    outDir,
+    format,
+    dirtyRate,
+    onProgress: progressLine(),
+  });
+  const secs = (performance.now() - started) / 1000;
+
+  const lines = [
+    `generate: ${manifest.counts.customers.toLocaleString('en')} customers, ` +
+      `${manifest.counts.sessions.toLocaleString('en')} sessions, seed ${manifest.seed}, ${format}, in ${secs.toFixed(2)} s`,
+    `  window ${manifest.window_start} .. ${manifest.window_end} (snapshot_at), churn window ${manifest.churn_window_days} days`,
+    `  churned ${manifest.label.churned.toLocaleString('en')} (${(100 * manifest.label.churn_rate).toFixed(1)}%); ` +
+      `mean spend churned ${meanSpend.churned.toFixed(2)} vs active ${meanSpend.active.toFixed(2)}`,
+  ];
+  for (const [name, f] of Object.entries(manifest.files)) {
+    lines.push(
+      `  ${name.padEnd(16)} ${f.rows.toLocaleString('en').padStart(12)} rows  sha256 ${f.sha256.slice(0, 16)}…`,
+    );
+  }
+  if (dirtyRate > 0) {
+    for (const table of ['customers', 'sessions'] as const) {
+      const d = manifest.dirty[table];
+      const kinds = Object.entries(d.injected)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      lines.push(`  dirty ${table}: ${kinds}`);
+    }
+  }
+  lines.push(`  manifest ${manifestPath}`);
+  console.log(lines.join('\n'));
+  return 0;
+}
+
 export const command: CliCommand = {
   summary: 'write the simulated batch dataset (customers, sessions, truth, manifest)',
-  run(argv: string[]): Promise<number> {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        customers: { type: 'string' },
-        sessions: { type: 'string' },
-        seed: { type: 'string' },
-        out: { type: 'string' },
-        'snapshot-at': { type: 'string' },
-        scenario: { type: 'string' },
-        format: { type: 'string' },
-        dirty: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-    if (values.help === true) {
-      console.log(HELP);
-      return Promise.resolve(0);
-    }
-    const format = values.format ?? 'csv';
-    if (format !== 'csv' && format !== 'ndjson') {
-      throw new AppError('CONFIG_INVALID', `--format: expected csv or ndjson, got "${format}"`);
-    }
-    const dirtyRate = values.dirty === undefined ? 0 : Number(values.dirty);
-    if (!(dirtyRate >= 0 && dirtyRate <= 1)) {
-      throw new AppError('CONFIG_INVALID', `--dirty: expected a rate between 0 and 1, got "${values.dirty}"`);
-    }
-    const snapshotAt = values['snapshot-at'] ?? DEFAULT_GENERATE_OPTIONS.snapshotAt;
-    if (!Number.isFinite(Date.parse(snapshotAt))) {
-      throw new AppError('CONFIG_INVALID', `--snapshot-at: not an ISO-8601 time: "${snapshotAt}"`);
-    }
-    const outDir = resolve(values.out ?? 'out/dataset');
-
-    const started = performance.now();
-    const population = generatePopulation({
-      customers: integer('customers', values.customers, DEFAULT_GENERATE_OPTIONS.customers),
-      sessions: integer('sessions', values.sessions, DEFAULT_GENERATE_OPTIONS.sessions),
-      seed: integer('seed', values.seed, DEFAULT_GENERATE_OPTIONS.seed),
-      snapshotAt,
-      scenario: loadScenario(values.scenario),
-    });
-    const { manifest, manifestPath, meanSpend } = writeBatchDataset({
-      population,
-      outDir,
-      format,
-      dirtyRate,
-      onProgress: progressLine(),
-    });
-    const secs = (performance.now() - started) / 1000;
-
-    const lines = [
-      `generate: ${manifest.counts.customers.toLocaleString('en')} customers, ` +
-        `${manifest.counts.sessions.toLocaleString('en')} sessions, seed ${manifest.seed}, ${format}, in ${secs.toFixed(2)} s`,
-      `  window ${manifest.window_start} .. ${manifest.window_end} (snapshot_at), churn window ${manifest.churn_window_days} days`,
-      `  churned ${manifest.label.churned.toLocaleString('en')} (${(100 * manifest.label.churn_rate).toFixed(1)}%); ` +
-        `mean spend churned ${meanSpend.churned.toFixed(2)} vs active ${meanSpend.active.toFixed(2)}`,
-    ];
-    for (const [name, f] of Object.entries(manifest.files)) {
-      lines.push(
-        `  ${name.padEnd(16)} ${f.rows.toLocaleString('en').padStart(12)} rows  sha256 ${f.sha256.slice(0, 16)}…`,
-      );
-    }
-    if (dirtyRate > 0) {
-      for (const table of ['customers', 'sessions'] as const) {
-        const d = manifest.dirty[table];
-        const kinds = Object.entries(d.injected)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ');
-        lines.push(`  dirty ${table}: ${kinds}`);
-      }
-    }
-    lines.push(`  manifest ${manifestPath}`);
-    console.log(lines.join('\n'));
-    return Promise.resolve(0);
-  },
+  // Settled as a promise so that option errors reject rather than throw synchronously.
+  run: (argv) => Promise.resolve(argv).then(generate),
 };
