@@ -3,6 +3,7 @@
  * specs describe the charts, Vega renders them headless to SVG (renderer 'none' + toSVG) and resvg
  * turns the SVG into PNG. Box plots are drawn from precomputed quantiles for the same reason.
  */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
@@ -40,8 +41,11 @@ function base(title: string, subtitle: string): Spec {
   };
 }
 
+// Vega-Lite warns on stderr about harmless sort merges of layered charts; keep errors only.
+const quietLogger = vega.logger(vega.Error);
+
 export async function renderSvg(spec: Spec): Promise<string> {
-  const compiled = vl.compile(spec as unknown as vl.TopLevelSpec).spec;
+  const compiled = vl.compile(spec as unknown as vl.TopLevelSpec, { logger: quietLogger }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -50,11 +54,18 @@ export async function renderSvg(spec: Spec): Promise<string> {
   }
 }
 
+// Loading two font files is much faster than scanning every system font for each chart.
+const FONT_DIR = '/usr/share/fonts/truetype/dejavu';
+const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => join(FONT_DIR, f));
+const HAVE_FONT_FILES = FONT_FILES.every((f) => existsSync(f));
+
 export function svgToPng(svg: string): Buffer {
   const resvg = new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: 2 },
+    fitTo: { mode: 'zoom', value: 1.5 },
     background: 'white',
-    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+    font: HAVE_FONT_FILES
+      ? { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: 'DejaVu Sans' }
+      : { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
   });
   return resvg.render().asPng();
 }
@@ -225,8 +236,14 @@ function heatmapSpec(ins: Insights): Spec {
     height: 560,
     data: { values },
     encoding: {
-      x: { field: 'a', type: 'nominal', sort: columns, title: null, axis: { labelAngle: -45 } },
-      y: { field: 'b', type: 'nominal', sort: columns, title: null },
+      x: {
+        field: 'a',
+        type: 'nominal',
+        sort: columns,
+        title: null,
+        axis: { labelAngle: -45, labelLimit: 260 },
+      },
+      y: { field: 'b', type: 'nominal', sort: columns, title: null, axis: { labelLimit: 260 } },
     },
     layer: [
       {

@@ -62,6 +62,30 @@ async function duplicatesIn(
   return { rows: n - count(row.distinct_rows), ids: n - count(row.ids) - (count(row.id_nulls) > 0 ? 1 : 0) };
 }
 
+/**
+ * Flags the rows of `relation` breaking any of `rules` into the temp table __flags (line, f0, f1, ...)
+ * and counts, per rule, the rows it is the first to catch (among rules on the same `column` when given).
+ */
+async function flagAndCount(
+  sql: Sql,
+  relation: string,
+  rules: { violates: string; column?: string | undefined }[],
+): Promise<number[]> {
+  const flags = rules.map((r, i) => `coalesce(${r.violates}, FALSE) AS f${i}`).join(', ');
+  await sql.run(
+    `CREATE OR REPLACE TEMP TABLE __flags AS SELECT * FROM (SELECT line, ${flags} FROM ${relation})
+     WHERE ${rules.map((_, i) => `f${i}`).join(' OR ')}`,
+  );
+  const counts = rules.map((r, i) => {
+    const earlier = rules.flatMap((e, j) =>
+      j < i && (r.column === undefined || e.column === r.column) ? [`f${j}`] : [],
+    );
+    return `count(*) FILTER (WHERE f${i}${earlier.length > 0 ? ` AND NOT (${earlier.join(' OR ')})` : ''}) AS c${i}`;
+  });
+  const row = await sql.one(`SELECT ${counts.join(', ')} FROM __flags`);
+  return rules.map((_, i) => count(row[`c${i}`]));
+}
+
 async function cleanFile(sql: Sql, spec: FileSpec, ds: Dataset, quality: FileQuality): Promise<FileCleaning> {
   const table = CLEAN_TABLE[spec.table];
   const file = spec.table;
@@ -92,29 +116,32 @@ async function cleanFile(sql: Sql, spec: FileSpec, ds: Dataset, quality: FileQua
     ),
     after: 0,
   });
-  for (const col of REQUIRED_COLUMNS[file]) {
-    steps.push({
+  // Steps 3 and 4 in one pass: each row is flagged by every drop rule it breaks and counted at the first
+  // one in policy order, exactly as if the rules were applied one after another (they are row-local).
+  const rules = QUALITY_RULES.filter((r) => r.file === file);
+  const drops = [
+    ...REQUIRED_COLUMNS[file].map((col) => ({
       step: 3,
       rule: `missing_${col}`,
-      action: 'drop',
+      violates: `${q(col)} IS NULL`,
       before: quality.nulls[col] ?? 0,
-      acted: await sql.run(`DELETE FROM ${table} WHERE ${q(col)} IS NULL`),
-      after: 0,
-    });
-  }
-  const rules = QUALITY_RULES.filter((r) => r.file === file);
-  for (const rule of rules.filter((r) => r.action === 'drop' && r.name !== 'unknown_customer')) {
+    })),
+    ...rules
+      .filter((r) => r.action === 'drop' && r.name !== 'unknown_customer')
+      .map((r) => ({ step: 4, rule: r.name, violates: r.violates, before: quality.invalid[r.name] ?? 0 })),
+  ];
+  const dropCounts = await flagAndCount(sql, context(), drops);
+  await sql.run(`DELETE FROM ${table} WHERE line IN (SELECT line FROM __flags)`);
+  drops.forEach((d, i) => {
     steps.push({
-      step: 4,
-      rule: rule.name,
+      step: d.step,
+      rule: d.rule,
       action: 'drop',
-      before: quality.invalid[rule.name] ?? 0,
-      acted: await sql.run(
-        `DELETE FROM ${table} WHERE line IN (SELECT line FROM ${context()} WHERE ${rule.violates})`,
-      ),
+      before: d.before,
+      acted: dropCounts[i] ?? 0,
       after: 0,
     });
-  }
+  });
   // Kept empties are counted before repairs (which empty values too) and before the cascade of step 6,
   // so that each injected fault is counted once, at the step that handles it.
   const keptNulls = await sql.one(
@@ -134,19 +161,31 @@ async function cleanFile(sql: Sql, spec: FileSpec, ds: Dataset, quality: FileQua
     if (REQUIRED_COLUMNS[file].includes(c.name)) continue;
     missingKept[c.name] = count(keptNulls[c.name]) - count(legitCounts[c.name]);
   }
-  for (const rule of rules.filter((r) => r.action === 'repair')) {
-    const col = q(rule.repairs ?? '');
+  // Step 5 in one pass too: a value is counted at the first repair rule of its column that it breaks.
+  const repairs = rules.filter((r) => r.action === 'repair');
+  const repairCounts = await flagAndCount(
+    sql,
+    context(),
+    repairs.map((r) => ({ violates: r.violates, column: r.repairs })),
+  );
+  const columns = [...new Set(repairs.map((r) => r.repairs ?? ''))];
+  if (repairCounts.some((n) => n > 0)) {
+    const sets = columns.map((col) => {
+      const flags = repairs.flatMap((r, i) => (r.repairs === col ? [`f${i}`] : [])).join(' OR ');
+      return `${q(col)} = CASE WHEN __flags.${flags.replaceAll(' OR ', ' OR __flags.')} THEN NULL ELSE ${table}.${q(col)} END`;
+    });
+    await sql.run(`UPDATE ${table} SET ${sets.join(', ')} FROM __flags WHERE ${table}.line = __flags.line`);
+  }
+  repairs.forEach((r, i) => {
     steps.push({
       step: 5,
-      rule: rule.name,
+      rule: r.name,
       action: 'repair',
-      before: quality.invalid[rule.name] ?? 0,
-      acted: await sql.run(
-        `UPDATE ${table} SET ${col} = NULL WHERE line IN (SELECT line FROM ${context()} WHERE ${rule.violates})`,
-      ),
+      before: quality.invalid[r.name] ?? 0,
+      acted: repairCounts[i] ?? 0,
       after: 0,
     });
-  }
+  });
   if (file === 'sessions') {
     steps.push({
       step: 6,
