@@ -26,7 +26,13 @@ import {
   ensureTopics,
   topicSpecs,
 } from '@churnstream/kafka';
-import { deleteSearchIndices, refreshSearchIndices, searchIndexNames } from '@churnstream/search';
+import {
+  type SearchCapabilities,
+  deleteSearchIndices,
+  detectSearchCapabilities,
+  refreshSearchIndices,
+  searchIndexNames,
+} from '@churnstream/search';
 import { IndexerModule } from '../apps/indexer/src/indexer.module';
 import { uniqueName, waitFor } from './support';
 
@@ -76,7 +82,12 @@ function session(customer: number, n: number, bought: number): SessionEnded {
   };
 }
 
-function features(customer: number, watermarkMinute: number, churned: boolean, sessions: number): FeaturesUpdated {
+function features(
+  customer: number,
+  watermarkMinute: number,
+  churned: boolean,
+  sessions: number,
+): FeaturesUpdated {
   const id = `C${String(customer).padStart(5, '0')}`;
   return {
     event_id: `feat-${id}-${watermarkMinute}`,
@@ -150,6 +161,7 @@ describe('IndexerModule (real Kafka and Elasticsearch)', () => {
   let rawProducer: Producer;
   let deadLetterConsumer: Consumer;
   const deadLetters: DeadLetter[] = [];
+  let capabilities: SearchCapabilities;
 
   const byTopic = (topic: string, events: { key: string; event: object }[]): OutgoingEvent[] =>
     events.map((e) => ({ topic, ...e }));
@@ -197,7 +209,8 @@ describe('IndexerModule (real Kafka and Elasticsearch)', () => {
     const subscribed = [topics.activity, topics.features, topics.flags, topics.scores];
     await waitFor(
       'the indexer group to commit every offset',
-      async () => ((await consumerLag(kafka, group, subscribed)).every((l) => l.lag === 0n) ? true : undefined),
+      async () =>
+        (await consumerLag(kafka, group, subscribed)).every((l) => l.lag === 0n) ? true : undefined,
       { timeoutMs: 60_000, intervalMs: 200 },
     );
     await refreshSearchIndices(es, prefix);
@@ -211,6 +224,7 @@ describe('IndexerModule (real Kafka and Elasticsearch)', () => {
   before(async () => {
     kafka = createKafka(config, 'indexer-test');
     es = createElasticsearch(config);
+    capabilities = await detectSearchCapabilities(es);
     await ensureTopics(kafka, topicSpecs(topics, 3));
     producer = new EventProducer(kafka);
     await producer.connect();
@@ -234,23 +248,32 @@ describe('IndexerModule (real Kafka and Elasticsearch)', () => {
     await rawProducer.disconnect();
     await producer.disconnect();
     await deleteGroups(kafka, [consumerGroups(prefix).indexer, deadLetterGroup]);
-    await deleteTopics(kafka, Object.values(topics));
+    await deleteTopics(kafka, [
+      topics.activity,
+      topics.features,
+      topics.flags,
+      topics.scores,
+      topics.deadLetter,
+    ]);
     await deleteSearchIndices(es, prefix);
     await es.close();
   });
 
   it('installs the three indices with strict explicit mappings', async () => {
-    const mapping = await es.indices.getMapping({ index: [indices.customers, indices.sessions, indices.scores] });
+    const mapping = await es.indices.getMapping({
+      index: [indices.customers, indices.sessions, indices.scores],
+    });
     const customers = mapping[indices.customers]?.mappings;
     assert.equal(customers?.dynamic, 'strict');
-    assert.equal(customers?.properties?.total_spent?.type, 'scaled_float');
+    const money = capabilities.scaledFloat ? 'scaled_float' : 'double';
+    assert.equal(customers?.properties?.total_spent?.type, money);
     assert.equal(customers?.properties?.churned?.type, 'boolean');
     assert.equal(customers?.properties?.last_purchase_at?.type, 'date');
-    assert.equal(mapping[indices.sessions]?.mappings.properties?.spend_per_product?.type, 'scaled_float');
+    assert.equal(mapping[indices.sessions]?.mappings.properties?.spend_per_product?.type, money);
     assert.equal(mapping[indices.scores]?.mappings.properties?.churn_probability?.type, 'float');
   });
 
-  it('indexes every customer, session and score with the fields of their events', async () => {
+  it('indexes every customer, session and score with the fields of their events', async (t) => {
     await producer.send(population());
     await waitFor(
       '3 customers, 4 sessions and 3 scores',
@@ -294,8 +317,14 @@ describe('IndexerModule (real Kafka and Elasticsearch)', () => {
       scored_at: iso(5002),
     });
     const c3 = (await es.get<Record<string, unknown>>({ index: indices.customers, id: 'C00003' }))._source;
-    assert.equal(c3?.churned, true, 'the newer churn_flag wins over the older features_updated');
-    assert.equal(c3?.churned_as_of, Date.parse(iso(2200)));
+    if (capabilities.painless) {
+      assert.equal(c3?.churned, true, 'the newer churn_flag wins over the older features_updated');
+      assert.equal(c3?.churned_as_of, Date.parse(iso(2200)));
+    } else {
+      t.diagnostic(
+        'lang-painless missing on this cluster: the newest-watermark guard of churned is not tested',
+      );
+    }
 
     const s = (await es.get<Record<string, unknown>>({ index: indices.sessions, id: 'S2-1' }))._source;
     assert.deepEqual(s, {
@@ -307,7 +336,8 @@ describe('IndexerModule (real Kafka and Elasticsearch)', () => {
     assert.equal(s0?.spend_per_product, null);
     assert.equal(s0?.payment_method, null);
 
-    const k = (await es.get<Record<string, unknown>>({ index: indices.scores, id: 'score-C00001-1' }))._source;
+    const k = (await es.get<Record<string, unknown>>({ index: indices.scores, id: 'score-C00001-1' }))
+      ._source;
     assert.deepEqual(k, {
       event_id: 'score-C00001-1',
       customer_id: 'C00001',
@@ -346,14 +376,17 @@ describe('IndexerModule (real Kafka and Elasticsearch)', () => {
     assert.match(letter.error.message, /customers\/C00090 400: .*immense term/);
     assert.equal((JSON.parse(letter.payload) as CustomerRegistered).customer.customer_id, 'C00090');
     await caughtUp();
-    assert.equal((await es.exists({ index: indices.customers, id: 'C00091' })), true);
-    assert.equal((await es.exists({ index: indices.customers, id: 'C00090' })), false);
+    assert.equal(await es.exists({ index: indices.customers, id: 'C00091' }), true);
+    assert.equal(await es.exists({ index: indices.customers, id: 'C00090' }), false);
   });
 
   it('dead-letters a poison (non-JSON) message and indexes the next good one on the same partition', async () => {
     // Partition 0 explicitly, so the poison pill and the good session share one partition.
-    await rawProducer.send({ topic: topics.activity, messages: [{ key: 'C00001', value: '{not json', partition: 0 }] });
-    await producer.send([{ ...activity([session(1, 7, 1)])[0]!, partition: 0 }]);
+    await rawProducer.send({
+      topic: topics.activity,
+      messages: [{ key: 'C00001', value: '{not json', partition: 0 }],
+    });
+    await producer.send(activity([session(1, 7, 1)]).map((e) => ({ ...e, partition: 0 })));
     const letter = await waitFor(
       'the poison message in the dead-letter topic',
       () => deadLetters.find((d) => d.error.code === 'CONTRACT_UNPARSABLE'),

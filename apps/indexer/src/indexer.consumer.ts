@@ -17,12 +17,12 @@ import {
   topicSpecs,
   totalLag,
 } from '@churnstream/kafka';
-import { installSearchIndices } from '@churnstream/search';
+import { type SearchCapabilities, installSearchIndices } from '@churnstream/search';
 import { CONFIG, ELASTICSEARCH, KAFKA, SERVICE_NAME } from '@churnstream/service-kit';
 import { IndexerEventSchema } from './indexer.events';
 import { IndexerMetrics } from './indexer.metrics';
 import { IndexerService } from './indexer.service';
-import { INDEXER_PRODUCER } from './indexer.tokens';
+import { INDEXER_PRODUCER, SEARCH_CAPABILITIES } from './indexer.tokens';
 
 /** Big handle calls make big bulk requests; the BulkWriter splits them at 2,000 ops / 5 MB. */
 const MAX_BATCH = 5_000;
@@ -47,10 +47,21 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(INDEXER_PRODUCER) private readonly producer: EventProducer,
     @Inject(IndexerService) private readonly indexer: IndexerService,
     @Inject(IndexerMetrics) private readonly metrics: IndexerMetrics,
+    @Inject(SEARCH_CAPABILITIES) private readonly capabilities: SearchCapabilities,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const installed = await installSearchIndices(this.es, this.config.ES_INDEX_PREFIX);
+    if (!this.capabilities.scaledFloat || !this.capabilities.painless) {
+      this.logger.warn(
+        `Elasticsearch lacks ${[
+          this.capabilities.scaledFloat ? '' : 'mapper-extras (money mapped as double, not scaled_float)',
+          this.capabilities.painless ? '' : 'lang-painless (churned: last writer wins, not newest watermark)',
+        ]
+          .filter(Boolean)
+          .join(' and ')}: install the modules for the intended mappings`,
+      );
+    }
+    const installed = await installSearchIndices(this.es, this.config.ES_INDEX_PREFIX, this.capabilities);
     this.logger.log(`index templates installed; created ${installed.created.join(', ') || 'none'}`);
     const topics = topicNames(this.config.TOPIC_PREFIX);
     await ensureTopics(this.kafka, topicSpecs(topics, this.config.ACTIVITY_PARTITIONS));

@@ -3,7 +3,7 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Kafka } from 'kafkajs';
 import type { Config } from '@churnstream/config';
 import { EventProducer } from '@churnstream/kafka';
-import { elasticsearchBulkTransport } from '@churnstream/search';
+import { detectSearchCapabilities, elasticsearchBulkTransport } from '@churnstream/search';
 import {
   ELASTICSEARCH,
   KAFKA,
@@ -14,7 +14,7 @@ import {
 import { IndexerConsumer } from './indexer.consumer';
 import { IndexerMetrics } from './indexer.metrics';
 import { IndexerService } from './indexer.service';
-import { BULK_TRANSPORT, INDEXER_PRODUCER } from './indexer.tokens';
+import { BULK_TRANSPORT, INDEXER_PRODUCER, SEARCH_CAPABILITIES } from './indexer.tokens';
 
 /** The indexer service: sinks customers, sessions and scores into Elasticsearch. */
 @Module({})
@@ -39,6 +39,11 @@ export class IndexerModule {
         {
           provide: BULK_TRANSPORT,
           useFactory: (es: Client) => elasticsearchBulkTransport(es),
+          inject: [ELASTICSEARCH],
+        },
+        {
+          provide: SEARCH_CAPABILITIES,
+          useFactory: (es: Client) => detectSearchCapabilities(es),
           inject: [ELASTICSEARCH],
         },
         IndexerService,

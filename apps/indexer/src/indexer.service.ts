@@ -5,6 +5,7 @@ import type { ConsumedBatch, EventProducer } from '@churnstream/kafka';
 import {
   type BulkTransport,
   BulkWriter,
+  type SearchCapabilities,
   type SearchIndex,
   bulkLines,
   planOperations,
@@ -14,7 +15,7 @@ import { CONFIG, SERVICE_NAME } from '@churnstream/service-kit';
 import { rejectionDeadLetters } from './indexer.dead-letters';
 import type { IndexerEvent } from './indexer.events';
 import { IndexerMetrics } from './indexer.metrics';
-import { BULK_TRANSPORT, INDEXER_PRODUCER } from './indexer.tokens';
+import { BULK_TRANSPORT, INDEXER_PRODUCER, SEARCH_CAPABILITIES } from './indexer.tokens';
 
 export interface IndexBatchResult {
   events: number;
@@ -41,6 +42,7 @@ export class IndexerService {
     @Inject(BULK_TRANSPORT) private readonly transport: BulkTransport,
     @Inject(INDEXER_PRODUCER) private readonly producer: EventProducer,
     @Inject(IndexerMetrics) private readonly metrics: IndexerMetrics,
+    @Inject(SEARCH_CAPABILITIES) private readonly capabilities: SearchCapabilities,
   ) {
     this.indices = searchIndexNames(config.ES_INDEX_PREFIX);
     this.deadLetterTopic = topicNames(config.TOPIC_PREFIX).deadLetter;
@@ -48,7 +50,10 @@ export class IndexerService {
 
   async indexBatch(batch: ConsumedBatch<IndexerEvent>): Promise<IndexBatchResult> {
     this.metrics.service.eventsIn.inc({ topic: batch.topic }, batch.events.length);
-    const planned = planOperations(batch.events.map((e) => e.event));
+    const planned = planOperations(
+      batch.events.map((e) => e.event),
+      this.capabilities,
+    );
     const writer = new BulkWriter(this.transport, {
       onRequest: (_, seconds) => {
         this.metrics.bulkSeconds.observe(seconds);

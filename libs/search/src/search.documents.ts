@@ -17,7 +17,7 @@ import type {
   FeaturesUpdated,
   SessionEnded,
 } from '@churnstream/contracts';
-import type { SearchIndex } from './search.mappings';
+import { FULL_CAPABILITIES, type SearchCapabilities, type SearchIndex } from './search.mappings';
 
 export type IndexableEvent =
   CustomerRegistered | SessionEnded | FeaturesUpdated | ChurnFlag | ChurnScore | { event_type: 'clock_tick' };
@@ -108,7 +108,13 @@ function churnedUpdate(
   churned: boolean,
   watermark: string,
   doc: Record<string, unknown> | null,
+  capabilities: SearchCapabilities,
 ): IndexOperation {
+  if (!capabilities.painless) {
+    // Degraded (no scripts on this cluster): the last write of `churned` wins.
+    const document = { customer_id: customerId, ...doc, churned, churned_as_of: Date.parse(watermark) };
+    return { action: 'merge', index: 'customers', id: customerId, document };
+  }
   return {
     action: 'script',
     index: 'customers',
@@ -118,7 +124,10 @@ function churnedUpdate(
 }
 
 /** The bulk operations one event leads to (none for a clock tick). */
-export function operationsFor(event: IndexableEvent): IndexOperation[] {
+export function operationsFor(
+  event: IndexableEvent,
+  capabilities: SearchCapabilities = FULL_CAPABILITIES,
+): IndexOperation[] {
   switch (event.event_type) {
     case 'customer_registered':
       return [
@@ -153,10 +162,10 @@ export function operationsFor(event: IndexableEvent): IndexOperation[] {
         last_purchase_at: a.last_purchase_at,
         updated_at: event.watermark,
       };
-      return [churnedUpdate(a.customer_id, event.churned, event.watermark, doc)];
+      return [churnedUpdate(a.customer_id, event.churned, event.watermark, doc, capabilities)];
     }
     case 'churn_flag':
-      return [churnedUpdate(event.customer_id, event.churned, event.watermark, null)];
+      return [churnedUpdate(event.customer_id, event.churned, event.watermark, null, capabilities)];
     case 'churn_score':
       return [
         {
@@ -190,10 +199,13 @@ export interface PlannedOperation {
  * features_updated, a redelivered session), only the last is sent. Within one partition the last
  * is the newest, so the documents end exactly as if every operation had been applied in turn.
  */
-export function planOperations(events: readonly IndexableEvent[]): PlannedOperation[] {
+export function planOperations(
+  events: readonly IndexableEvent[],
+  capabilities: SearchCapabilities = FULL_CAPABILITIES,
+): PlannedOperation[] {
   const planned = new Map<string, PlannedOperation>();
   events.forEach((event, source) => {
-    for (const operation of operationsFor(event)) {
+    for (const operation of operationsFor(event, capabilities)) {
       const key = `${event.event_type}\u0000${operation.index}\u0000${operation.id}`;
       planned.delete(key);
       planned.set(key, { operation, source });

@@ -7,7 +7,13 @@ import { type Client, errors } from '@elastic/elasticsearch';
 import type { BulkItemResult, BulkTransport } from './bulk.writer';
 import { BulkTransportError } from './bulk.writer';
 import type { SearchBackend, SearchResponse } from './search.backend';
-import { SEARCH_INDICES, indexTemplates, searchIndexNames } from './search.mappings';
+import {
+  FULL_CAPABILITIES,
+  SEARCH_INDICES,
+  type SearchCapabilities,
+  indexTemplates,
+  searchIndexNames,
+} from './search.mappings';
 
 interface ErrorBody {
   error?: { type?: string };
@@ -24,8 +30,12 @@ export interface InstallResult {
  * the template's mapping put on it (new fields are added, a conflicting change fails loudly).
  * Idempotent: running it again changes nothing. Safe when several indexers start at once.
  */
-export async function installSearchIndices(client: Client, prefix: string): Promise<InstallResult> {
-  const templates = indexTemplates(prefix);
+export async function installSearchIndices(
+  client: Client,
+  prefix: string,
+  capabilities: SearchCapabilities = FULL_CAPABILITIES,
+): Promise<InstallResult> {
+  const templates = indexTemplates(prefix, capabilities);
   const result: InstallResult = { templates: [], created: [], existing: [] };
   for (const index of SEARCH_INDICES) {
     const t = templates[index];
@@ -56,6 +66,15 @@ export async function installSearchIndices(client: Client, prefix: string): Prom
     }
   }
   return result;
+}
+
+/** Which optional modules every node of the cluster has (mapper-extras, lang-painless). */
+export async function detectSearchCapabilities(client: Client): Promise<SearchCapabilities> {
+  const info = await client.nodes.info({ metric: 'plugins' });
+  const nodes = Object.values(info.nodes);
+  const everywhere = (module: string) =>
+    nodes.length > 0 && nodes.every((n) => (n.modules ?? []).some((m) => m.name === module));
+  return { scaledFloat: everywhere('mapper-extras'), painless: everywhere('lang-painless') };
 }
 
 /** Deletes the three indices and their templates (fresh runs and test clean-up). */

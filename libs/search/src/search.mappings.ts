@@ -14,6 +14,8 @@ const date = { type: 'date' } as const;
 const integer = { type: 'integer' } as const;
 const float = { type: 'float' } as const;
 const money = { type: 'scaled_float', scaling_factor: 100 } as const;
+/** Only where the cluster lacks the mapper-extras module (see SearchCapabilities). */
+const moneyFallback = { type: 'double' } as const;
 const boolean = { type: 'boolean' } as const;
 
 export const CUSTOMER_PROPERTIES = {
@@ -98,11 +100,34 @@ export interface IndexTemplate {
   _meta: Record<string, unknown>;
 }
 
+/**
+ * What the cluster offers beyond a bare server. A full Elasticsearch distribution has both; a
+ * stripped one (the integ-test-zip) lacks the mapper-extras module (scaled_float) and lang-painless
+ * (update scripts). The indexer then degrades loudly: money as double, and `churned` written last
+ * writer wins instead of newest watermark wins. See detectSearchCapabilities.
+ */
+export interface SearchCapabilities {
+  scaledFloat: boolean;
+  painless: boolean;
+}
+
+export const FULL_CAPABILITIES: SearchCapabilities = { scaledFloat: true, painless: true };
+
+function withCapabilities(properties: Record<string, object>, capabilities: SearchCapabilities) {
+  if (capabilities.scaledFloat) return properties;
+  return Object.fromEntries(
+    Object.entries(properties).map(([name, mapping]) => [name, mapping === money ? moneyFallback : mapping]),
+  );
+}
+
 /** Bumped when a mapping changes, so an installed template shows which version it is. */
 export const MAPPING_VERSION = 1;
 
 /** One index template per index; each matches exactly its index name (no wildcard). */
-export function indexTemplates(prefix: string): Record<SearchIndex, IndexTemplate> {
+export function indexTemplates(
+  prefix: string,
+  capabilities: SearchCapabilities = FULL_CAPABILITIES,
+): Record<SearchIndex, IndexTemplate> {
   const names = searchIndexNames(prefix);
   const build = (index: SearchIndex): IndexTemplate => ({
     name: names[index],
@@ -112,9 +137,9 @@ export function indexTemplates(prefix: string): Record<SearchIndex, IndexTemplat
     template: {
       // One node locally: replicas would keep the cluster yellow for nothing.
       settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '1s' },
-      mappings: { dynamic: 'strict', properties: PROPERTIES[index] },
+      mappings: { dynamic: 'strict', properties: withCapabilities(PROPERTIES[index], capabilities) },
     },
-    _meta: { owner: 'churnstream-indexer', mapping_version: MAPPING_VERSION },
+    _meta: { owner: 'churnstream-indexer', mapping_version: MAPPING_VERSION, capabilities },
   });
   return { customers: build('customers'), sessions: build('sessions'), scores: build('scores') };
 }
