@@ -170,8 +170,9 @@ async function upOne(server: StackServer, log: Log): Promise<UpOutcome> {
 }
 
 function toFailure(name: ServerName, error: unknown): ServerFailure {
-  if (error instanceof StackError)
+  if (error instanceof StackError) {
     return { server: error.server, message: error.message, detail: error.detail };
+  }
   const detail = error instanceof Error && 'output' in error ? String(error.output) : undefined;
   return { server: name, message: error instanceof Error ? error.message : String(error), detail };
 }
