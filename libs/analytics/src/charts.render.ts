@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { Insights } from './insights.questions';
@@ -59,15 +59,16 @@ const FONT_DIR = '/usr/share/fonts/truetype/dejavu';
 const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => join(FONT_DIR, f));
 const HAVE_FONT_FILES = FONT_FILES.every((f) => existsSync(f));
 
-export function svgToPng(svg: string): Buffer {
-  const resvg = new Resvg(svg, {
+/** PNG of an SVG, rendered on libuv's thread pool so the next chart can be laid out meanwhile. */
+export async function svgToPng(svg: string): Promise<Buffer> {
+  const image = await renderAsync(svg, {
     fitTo: { mode: 'zoom', value: 1.5 },
     background: 'white',
     font: HAVE_FONT_FILES
       ? { loadSystemFonts: false, fontFiles: FONT_FILES, defaultFontFamily: 'DejaVu Sans' }
       : { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
   });
-  return resvg.render().asPng();
+  return image.asPng();
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
@@ -399,12 +400,16 @@ export async function renderCharts(sql: Sql, ins: Insights, dir: string): Promis
     },
   ];
   const charts: Chart[] = [];
+  const writes: Promise<void>[] = [];
   for (const { name, title, spec } of specs) {
     const svg = await renderSvg(spec);
-    await writeFile(join(dir, `${name}.svg`), svg);
-    await writeFile(join(dir, `${name}.png`), svgToPng(svg));
-    await writeFile(join(dir, `${name}.vl.json`), JSON.stringify(spec, null, 1));
     charts.push({ name, title, svg });
+    writes.push(
+      writeFile(join(dir, `${name}.svg`), svg),
+      writeFile(join(dir, `${name}.vl.json`), JSON.stringify(spec, null, 1)),
+      svgToPng(svg).then((png) => writeFile(join(dir, `${name}.png`), png)),
+    );
   }
+  await Promise.all(writes);
   return charts;
 }

@@ -7,7 +7,13 @@
 import type { Dataset, FileSpec } from '@churnstream/dataset';
 import { CUSTOMERS_FILE, SESSIONS_FILE } from '@churnstream/dataset';
 import { LEGITIMATE_NULL, QUALITY_RULES, REQUIRED_COLUMNS, type RuleAction } from './quality.rules';
-import { countViolations, ruleContextSql, type FileQuality, type QualityFiles } from './quality.report';
+import {
+  countViolations,
+  duplicateLinesTable,
+  ruleContextSql,
+  type FileQuality,
+  type QualityFiles,
+} from './quality.report';
 import { Sql, count, lit, q } from './sql.client';
 
 export interface CleaningStep {
@@ -39,12 +45,20 @@ export interface CleaningResult {
 
 export const CLEAN_TABLE = { customers: 'clean_customers', sessions: 'clean_sessions' } as const;
 
-/** Text of the cleaned rows: original fields, emptied where a repair set the typed value to NULL. */
-export function cleanTextSql(spec: FileSpec): string {
+/**
+ * Text of the cleaned rows: original fields, emptied where a repair set the typed value to NULL.
+ * `typed` is the cleaned typed relation (or one with the same columns and more); `extra` adds its columns.
+ */
+export function cleanTextSql(
+  spec: FileSpec,
+  typed: string = CLEAN_TABLE[spec.table],
+  extra: readonly string[] = [],
+): string {
   const cols = spec.columns
     .map((c) => `CASE WHEN t.${q(c.name)} IS NULL THEN NULL ELSE r.${q(c.name)} END AS ${q(c.name)}`)
+    .concat(extra.map((c) => `t.${q(c)}`))
     .join(', ');
-  return `SELECT ${cols}, t.line AS line FROM ${CLEAN_TABLE[spec.table]} t JOIN raw_${spec.table} r ON r.line = t.line`;
+  return `SELECT ${cols}, t.line AS line FROM ${typed} t JOIN raw_${spec.table} r ON r.line = t.line`;
 }
 
 async function duplicatesIn(
@@ -52,14 +66,17 @@ async function duplicatesIn(
   spec: FileSpec,
   relation: string,
 ): Promise<{ rows: number; ids: number }> {
-  const cols = spec.columns.map((c) => q(c.name)).join(', ');
   const row = await sql.one(
-    `SELECT count(*) AS n, count(DISTINCT ${q(spec.id)}) AS ids, count(*) - count(${q(spec.id)}) AS id_nulls,
-       (SELECT count(*) FROM (SELECT DISTINCT ${cols} FROM ${relation})) AS distinct_rows
-     FROM ${relation}`,
+    `SELECT count(*) AS n, count(DISTINCT ${q(spec.id)}) AS ids, count(*) - count(${q(spec.id)}) AS id_nulls FROM ${relation}`,
   );
   const n = count(row.n);
-  return { rows: n - count(row.distinct_rows), ids: n - count(row.ids) - (count(row.id_nulls) > 0 ? 1 : 0) };
+  const idNulls = count(row.id_nulls);
+  const ids = n - count(row.ids) - (idNulls > 0 ? 1 : 0);
+  // Two equal rows have equal ids, so with unique ids and none empty there is no duplicate row to look for.
+  if (ids === 0 && idNulls === 0) return { rows: 0, ids };
+  const cols = spec.columns.map((c) => q(c.name)).join(', ');
+  const distinct = await sql.one(`SELECT count(*) AS n FROM (SELECT DISTINCT ${cols} FROM ${relation})`);
+  return { rows: n - count(distinct.n), ids };
 }
 
 /**
@@ -89,8 +106,8 @@ async function flagAndCount(
 async function cleanFile(sql: Sql, spec: FileSpec, ds: Dataset, quality: FileQuality): Promise<FileCleaning> {
   const table = CLEAN_TABLE[spec.table];
   const file = spec.table;
-  const cols = spec.columns.map((c) => q(c.name)).join(', ');
-  await sql.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${spec.table} ORDER BY line`);
+  // The typed table is in file order already, and CREATE TABLE AS keeps it.
+  await sql.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${spec.table}`);
   const steps: CleaningStep[] = [];
   const context = (): string => ruleContextSql(file, table, CLEAN_TABLE.customers, ds.snapshotAt);
 
@@ -100,8 +117,7 @@ async function cleanFile(sql: Sql, spec: FileSpec, ds: Dataset, quality: FileQua
     action: 'drop',
     before: quality.duplicate_rows,
     acted: await sql.run(
-      `DELETE FROM ${table} WHERE line IN (SELECT line FROM raw_${file}
-         QUALIFY row_number() OVER (PARTITION BY ${cols} ORDER BY line) > 1)`,
+      `DELETE FROM ${table} WHERE line IN (SELECT line FROM ${duplicateLinesTable(file)})`,
     ),
     after: 0,
   });

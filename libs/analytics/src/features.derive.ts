@@ -72,14 +72,13 @@ export interface DeriveOptions {
 
 /**
  * Creates `customer_features` (one row per cleaned customer, in file order) and `session_features`
- * (one row per cleaned session: the derived columns, the customer's churned, and `line`).
+ * (one row per cleaned session: its typed columns, the derived ones, the customer's churned, and `line`).
  */
 export async function deriveFeatures(sql: Sql, options: DeriveOptions): Promise<void> {
   const snap = `${options.snapshotAt.getTime()}`;
   const window = options.windowDays ?? DEFAULT_CHURN_WINDOW_DAYS;
   await sql.run(`CREATE OR REPLACE TABLE session_facts AS
-    SELECT line, customer_id, pages_viewed, products_added_to_cart, products_purchased, total_spent,
-      device_type, payment_method,
+    SELECT *,
       epoch_ms(session_start) AS start_ms, epoch_ms(session_end) AS end_ms,
       (epoch_ms(session_end) - epoch_ms(session_start)) / 1000.0 AS session_duration,
       CASE WHEN products_purchased > 0 THEN total_spent / products_purchased END AS spend_per_product
@@ -122,11 +121,9 @@ export async function deriveFeatures(sql: Sql, options: DeriveOptions): Promise<
 
 /** Writes sessions_enriched.csv and customer_features.csv into `dir`. */
 export async function writeFeatureFiles(sql: Sql, dir: string): Promise<void> {
-  const sessionCols = SESSIONS_FILE.columns.map((c) => `t.${q(c.name)}`).join(', ');
   await sql.run(`COPY (
-      SELECT ${sessionCols}, f.session_duration, f.spend_per_product, f.days_since_last_active
-      FROM (${cleanTextSql(SESSIONS_FILE)}) t JOIN session_features f ON f.line = t.line
-      ORDER BY t.line
+      SELECT * EXCLUDE (line) FROM (${cleanTextSql(SESSIONS_FILE, 'session_features', ['session_duration', 'spend_per_product', 'days_since_last_active'])})
+      ORDER BY line
     ) TO ${lit(`${dir}/sessions_enriched.csv`)} (HEADER, DELIMITER ',')`);
   await sql.run(`COPY (SELECT ${CUSTOMER_FEATURE_COLUMNS.map(q).join(', ')} FROM customer_features ORDER BY line)
     TO ${lit(`${dir}/customer_features.csv`)} (HEADER, DELIMITER ',')`);

@@ -129,7 +129,7 @@ export async function loadModelSection(modelDir: string, chartsDir: string): Pro
   }
   for (const c of charts) {
     await writeFile(join(chartsDir, `${c.name}.svg`), c.svg);
-    await writeFile(join(chartsDir, `${c.name}.png`), svgToPng(c.svg));
+    await writeFile(join(chartsDir, `${c.name}.png`), await svgToPng(c.svg));
   }
   return { source, metrics, confusion, importance, charts };
 }

@@ -68,6 +68,11 @@ export async function countViolations(
   return Object.fromEntries(rules.map((r) => [r.name, count(row[r.name])]));
 }
 
+/** The temp table of the lines that repeat an earlier row of `table` (filled by assessQuality). */
+export function duplicateLinesTable(table: string): string {
+  return `__duplicate_lines_${table}`;
+}
+
 function pandasDtype(nonNull: number, nulls: number, allInt: unknown, allFloat: unknown): string {
   if (nonNull === 0) return 'float64';
   if (allInt === true) return nulls === 0 ? 'int64' : 'float64';
@@ -86,9 +91,12 @@ async function fileQuality(sql: Sql, spec: FileSpec, ds: Dataset): Promise<FileQ
   const stats = await sql.one(
     `SELECT count(*) AS rows, count(DISTINCT ${q(spec.id)}) AS distinct_ids, ${parts.join(', ')} FROM ${raw}`,
   );
-  const distinctRows = await sql.one(
-    `SELECT count(*) AS n FROM (SELECT DISTINCT ${cols.map(q).join(', ')} FROM ${raw})`,
+  // Later copies of a row, kept for the cleaning step that drops them (pandas' keep='first').
+  await sql.run(
+    `CREATE OR REPLACE TEMP TABLE ${duplicateLinesTable(spec.table)} AS SELECT line FROM ${raw}
+     QUALIFY row_number() OVER (PARTITION BY ${cols.map(q).join(', ')} ORDER BY line) > 1`,
   );
+  const duplicates = await sql.one(`SELECT count(*) AS n FROM ${duplicateLinesTable(spec.table)}`);
   const rows = count(stats.rows);
   const nonNull: Record<string, number> = {};
   const nulls: Record<string, number> = {};
@@ -105,7 +113,7 @@ async function fileQuality(sql: Sql, spec: FileSpec, ds: Dataset): Promise<FileQ
     dtypes,
     non_null: nonNull,
     nulls,
-    duplicate_rows: rows - count(distinctRows.n),
+    duplicate_rows: count(duplicates.n),
     duplicate_ids: rows - count(stats.distinct_ids) - (idNulls > 0 ? 1 : 0),
     invalid: await countViolations(sql, spec.table, spec.table, 'customers', ds.snapshotAt),
   };

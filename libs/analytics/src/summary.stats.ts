@@ -70,14 +70,23 @@ export async function describe(
   columns: readonly string[],
   groupBy?: string,
 ): Promise<GroupedDescribe> {
-  const overall = toTable(await sql.one(`SELECT ${describeSelect(columns)} FROM ${relation}`), columns);
+  if (groupBy === undefined) {
+    return {
+      overall: toTable(await sql.one(`SELECT ${describeSelect(columns)} FROM ${relation}`), columns),
+      by: {},
+    };
+  }
+  // One pass for the whole relation and each group (GROUPING SETS); rows without a group count overall only.
+  const g = q(groupBy);
+  const rows = await sql.all(
+    `SELECT grouping(${g}) AS __all, CAST(${g} AS VARCHAR) AS __g, ${describeSelect(columns)} FROM ${relation}
+     GROUP BY GROUPING SETS ((), (${g})) ORDER BY 1 DESC, 2`,
+  );
+  let overall: DescribeTable = {};
   const by: Record<string, DescribeTable> = {};
-  if (groupBy !== undefined) {
-    const rows = await sql.all(
-      `SELECT CAST(${q(groupBy)} AS VARCHAR) AS __g, ${describeSelect(columns)} FROM ${relation}
-       WHERE ${q(groupBy)} IS NOT NULL GROUP BY 1 ORDER BY 1`,
-    );
-    for (const r of rows) by[String(r.__g)] = toTable(r, columns);
+  for (const r of rows) {
+    if (r.__all === 1) overall = toTable(r, columns);
+    else if (typeof r.__g === 'string') by[r.__g] = toTable(r, columns);
   }
   return { overall, by };
 }
