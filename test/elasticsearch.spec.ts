@@ -20,7 +20,7 @@ describe('Elasticsearch (real server)', () => {
           customer_id: { type: 'keyword' },
           gender: { type: 'keyword' },
           age: { type: 'integer' },
-          total_spent: { type: 'scaled_float', scaling_factor: 100 },
+          total_spent: { type: 'double' },
           customer_since: { type: 'date' },
         },
       },
@@ -39,7 +39,7 @@ describe('Elasticsearch (real server)', () => {
 
   it('keeps the explicit mapping', async () => {
     const mapping = await es.indices.getMapping({ index });
-    assert.equal(mapping[index]?.mappings.properties?.total_spent?.type, 'scaled_float');
+    assert.equal(mapping[index]?.mappings.properties?.total_spent?.type, 'double');
   });
 
   it('bulk-indexes 1,000 documents and aggregates them by term with exact counts', async () => {

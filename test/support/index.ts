@@ -2,3 +2,4 @@ export * from './wait-for';
 export * from './unique';
 export * from './topic-reader';
 export * from './events.fixture';
+export * from './model.fixture';

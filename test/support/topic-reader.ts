@@ -42,7 +42,11 @@ export class TopicReader {
     return this.messages.filter((m) => m.topic === topic).map((m) => m.value as T);
   }
 
-  async waitUntil<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+  async waitUntil<T>(
+    what: string,
+    probe: () => Promise<T | undefined> | T | undefined,
+    timeoutMs = 60_000,
+  ): Promise<T> {
     return waitFor(what, probe, {
       timeoutMs,
       describe: () => `${this.messages.length} messages read from ${this.topics.join(', ')}`,

@@ -3,6 +3,7 @@ export interface ServiceSpec {
   name: string;
   entry: string;
   port: number;
+  args?: string[];
 }
 
 export const SERVICES: ServiceSpec[] = [

@@ -20,7 +20,7 @@ export function startService(root: string, spec: ServiceSpec, env: NodeJS.Proces
   mkdirSync(logDir, { recursive: true });
   const logPath = join(logDir, `${spec.name}.log`);
   const log = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], {
+  const child = spawn(process.execPath, ['--import', 'tsx', spec.entry, ...(spec.args ?? [])], {
     cwd: root,
     env: { ...env, PORT: String(spec.port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,14 +1,44 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
 import type { Config } from '@churnstream/config';
-import { ServiceKitModule } from '@churnstream/service-kit';
+import { type TopicNames, topicNames } from '@churnstream/contracts';
+import { EventProducer, ensureTopics, topicSpecs } from '@churnstream/kafka';
+import { CONFIG, KAFKA, ServiceKitModule } from '@churnstream/service-kit';
+import { StreamService } from './stream.service';
 
-/** The generator service: Streams the simulated population onto Kafka. */
+export const GENERATOR_TOPICS = Symbol('GENERATOR_TOPICS');
+export const GENERATOR_PRODUCER = Symbol('GENERATOR_PRODUCER');
+
+/** The generator service: streams the simulated population onto Kafka. */
 @Module({})
 export class GeneratorModule {
   static forRoot(config: Config): DynamicModule {
     return {
       module: GeneratorModule,
       imports: [ServiceKitModule.forRoot({ service: 'generator', config, dependencies: ['kafka'] })],
+      providers: [
+        {
+          provide: GENERATOR_TOPICS,
+          useFactory: (c: Config) => topicNames(c.TOPIC_PREFIX),
+          inject: [CONFIG],
+        },
+        {
+          provide: GENERATOR_PRODUCER,
+          useFactory: async (kafka: Kafka, c: Config, topics: TopicNames) => {
+            await ensureTopics(kafka, topicSpecs(topics, c.ACTIVITY_PARTITIONS));
+            const producer = new EventProducer(kafka);
+            await producer.connect();
+            return producer;
+          },
+          inject: [KAFKA, CONFIG, GENERATOR_TOPICS],
+        },
+        {
+          provide: StreamService,
+          useFactory: (producer: EventProducer, topics: TopicNames) => new StreamService(producer, topics),
+          inject: [GENERATOR_PRODUCER, GENERATOR_TOPICS],
+        },
+      ],
+      exports: [StreamService, GENERATOR_PRODUCER, GENERATOR_TOPICS],
     };
   }
 }

@@ -1,8 +1,59 @@
-import { bootstrapService } from '@churnstream/service-kit';
-import { GeneratorModule } from './generator.module';
+import type { Kafka } from 'kafkajs';
+import type { TopicNames } from '@churnstream/contracts';
+import { AppError } from '@churnstream/errors';
+import { type EventProducer, partitionCount } from '@churnstream/kafka';
+import { KAFKA, bootstrapService } from '@churnstream/service-kit';
+import { GENERATOR_HELP, type GeneratorArgs, parseGeneratorArgs } from './generator.options';
+import { GENERATOR_PRODUCER, GENERATOR_TOPICS, GeneratorModule } from './generator.module';
+import { type StreamProgress, StreamService } from './stream.service';
 
-await bootstrapService({
+function line(p: StreamProgress): string {
+  const pct = p.total > 0 ? ((100 * p.sent) / p.total).toFixed(1) : '0.0';
+  const eta = p.eventsPerSecond > 0 ? Math.round((p.total - p.sent) / p.eventsPerSecond) : 0;
+  return `generator: ${p.sent}/${p.total} events (${pct}%), ${Math.round(p.eventsPerSecond)} events/s, simulated ${p.simulatedTime.slice(0, 16)}Z${p.done ? '' : `, ETA ${eta}s`}`;
+}
+
+let args: GeneratorArgs;
+try {
+  args = parseGeneratorArgs(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(
+    `generator: ${error instanceof AppError ? error.message : String(error)}\n${GENERATOR_HELP}\n`,
+  );
+  process.exit(2);
+}
+if (args.help) {
+  process.stdout.write(`${GENERATOR_HELP}\n`);
+  process.exit(0);
+}
+
+const app = await bootstrapService({
   service: 'generator',
   defaultPort: 3001,
   module: (config) => GeneratorModule.forRoot(config),
 });
+if (app && !args.idle) {
+  const topics = app.get<TopicNames>(GENERATOR_TOPICS);
+  const partitions = await partitionCount(app.get<Kafka>(KAFKA), topics.activity);
+  const abort = new AbortController();
+  process.once('SIGINT', () => {
+    abort.abort();
+  });
+  const result = await app.get(StreamService).run({
+    ...args.stream,
+    partitions,
+    signal: abort.signal,
+    onProgress: (p) => process.stdout.write(`${line(p)}\n`),
+  });
+  process.stdout.write(
+    `generator summary: ${result.sent} events in ${result.elapsedSeconds.toFixed(1)}s ` +
+      `(${Math.round(result.eventsPerSecond)}/s): ${result.byType.customer_registered} registrations, ` +
+      `${result.byType.session_ended} sessions, ${result.byType.clock_tick} clock ticks x ${partitions} partitions; ` +
+      `ended by ${result.stoppedBy ?? 'end'}; last simulated time ${result.simulatedTime}\n`,
+  );
+  if (!args.stay) {
+    await app.get<EventProducer>(GENERATOR_PRODUCER).disconnect();
+    await app.close();
+    process.exit(0);
+  }
+}

@@ -69,3 +69,14 @@ export async function deleteGroups(kafka: Kafka, groupIds: string[]): Promise<vo
     await admin.disconnect();
   }
 }
+
+export async function partitionCount(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    return metadata.topics[0]?.partitions.length ?? 0;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,119 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { AppError } from '@churnstream/errors';
+import { resolveScenario } from '@churnstream/simulation';
+import type { StreamOptions } from './stream.service';
+
+export const GENERATOR_HELP = `usage: generator [options]
+  --customers N      customers in the population (default 10000)
+  --sessions N       sessions in the population (default 100000)
+  --seed N           the one seed every random choice flows from (default 42)
+  --snapshot-at ISO  the simulated "now" the population ends at (default 2026-06-30T00:00:00Z)
+  --scenario FILE    JSON overrides of the behaviour model's knobs
+  --speed X          simulated seconds per real second (e.g. 86400 = one day per second)
+  --rate N           events per real second, held steady
+  --max-speed        as fast as the broker takes them (the default when neither --speed nor --rate)
+  --tick-hours H     simulated hours between clock ticks (default 1)
+  --limit N          stop after N events
+  --duration S       stop after S real seconds
+  --idle             start the service (health, metrics) without streaming
+  --stay             keep serving /health and /metrics after the stream ends
+  --help             this text`;
+
+export interface GeneratorArgs {
+  stream: Omit<StreamOptions, 'partitions' | 'onProgress' | 'signal'>;
+  idle: boolean;
+  stay: boolean;
+  help: boolean;
+}
+
+function positive(name: string, value: string | undefined, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `--${name}: expected a positive ${integer ? 'integer' : 'number'}, got "${value}"`,
+    );
+  }
+  return n;
+}
+
+/** Parses the generator's command line; errors name the option. */
+export function parseGeneratorArgs(argv: string[]): GeneratorArgs {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      customers: { type: 'string' },
+      sessions: { type: 'string' },
+      seed: { type: 'string' },
+      'snapshot-at': { type: 'string' },
+      scenario: { type: 'string' },
+      speed: { type: 'string' },
+      rate: { type: 'string' },
+      'max-speed': { type: 'boolean' },
+      'tick-hours': { type: 'string' },
+      limit: { type: 'string' },
+      duration: { type: 'string' },
+      idle: { type: 'boolean' },
+      stay: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  const speed = positive('speed', values.speed, false);
+  const rate = positive('rate', values.rate, false);
+  if ([speed !== undefined, rate !== undefined, values['max-speed'] === true].filter(Boolean).length > 1) {
+    throw new AppError('CONFIG_INVALID', '--speed, --rate and --max-speed exclude each other: pick one');
+  }
+  const seed = values.seed === undefined ? 42 : Number(values.seed);
+  if (!Number.isInteger(seed))
+    throw new AppError('CONFIG_INVALID', `--seed: expected an integer, got "${values.seed}"`);
+  const snapshotAt = values['snapshot-at'];
+  if (snapshotAt !== undefined && Number.isNaN(Date.parse(snapshotAt))) {
+    throw new AppError('CONFIG_INVALID', `--snapshot-at: expected an ISO date-time, got "${snapshotAt}"`);
+  }
+  let scenario;
+  if (values.scenario !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(values.scenario, 'utf8');
+    } catch (cause) {
+      throw new AppError('CONFIG_INVALID', `--scenario: cannot read ${values.scenario}`, { cause });
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (cause) {
+      throw new AppError('CONFIG_INVALID', `${values.scenario}: not JSON (${(cause as Error).message})`, {
+        cause,
+      });
+    }
+    scenario = resolveScenario(json, values.scenario);
+  }
+  const limit = positive('limit', values.limit, true);
+  const durationSeconds = positive('duration', values.duration, false);
+  return {
+    idle: values.idle === true,
+    stay: values.stay === true,
+    help: values.help === true,
+    stream: {
+      population: {
+        customers: positive('customers', values.customers, true) ?? 10_000,
+        sessions: positive('sessions', values.sessions, true) ?? 100_000,
+        seed,
+        ...(snapshotAt !== undefined ? { snapshotAt } : {}),
+        ...(scenario !== undefined ? { scenario } : {}),
+      },
+      pace:
+        speed !== undefined
+          ? { kind: 'speed', factor: speed }
+          : rate !== undefined
+            ? { kind: 'rate', eventsPerSecond: rate }
+            : { kind: 'max' },
+      tickEveryMs: (positive('tick-hours', values['tick-hours'], false) ?? 1) * 3_600_000,
+      ...(limit !== undefined ? { limit } : {}),
+      ...(durationSeconds !== undefined ? { durationSeconds } : {}),
+    },
+  };
+}
