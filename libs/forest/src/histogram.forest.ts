@@ -61,6 +61,14 @@ export class HistogramForest implements ForestEngine {
   readonly options: HistogramForestOptions;
   private trees: Tree[] = [];
   private nFeatures = 0;
+  /**
+   * The trees flattened for prediction, each breadth-first so the top levels sit side by side in
+   * cache: links holds [feature, left, right] per node (feature -1 for a leaf), split the threshold
+   * (the P(class 1) value for a leaf). Integer links keep the walk on V8's fast integer paths.
+   */
+  private links = new Int32Array(0);
+  private split = new Float64Array(0);
+  private roots = new Int32Array(0);
 
   constructor(options: Partial<HistogramForestOptions> = {}) {
     this.options = { ...DEFAULT_HISTOGRAM_OPTIONS, ...options };
@@ -100,27 +108,79 @@ export class HistogramForest implements ForestEngine {
       this.trees.push(growTree(ctx, this.options, new Mulberry32(deriveSeed(this.options.seed, t))));
       progress?.(t + 1, this.options.trees);
     }
+    this.compile();
+  }
+
+  private compile(): void {
+    const total = this.trees.reduce((n, t) => n + t.feature.length, 0);
+    const links = new Int32Array(total * 3);
+    const split = new Float64Array(total);
+    const roots = new Int32Array(this.trees.length);
+    let next = 0;
+    this.trees.forEach((tree, t) => {
+      const slot = new Int32Array(tree.feature.length);
+      const queue = [0];
+      roots[t] = slot[0] = next++;
+      for (let q = 0; q < queue.length; q++) {
+        const node = queue[q]!;
+        const at = slot[node]!;
+        const f = tree.feature[node]!;
+        links[at * 3] = f;
+        if (f < 0) {
+          split[at] = tree.value[node]!;
+          continue;
+        }
+        split[at] = tree.threshold[node]!;
+        const l = tree.left[node]!;
+        const r = tree.right[node]!;
+        links[at * 3 + 1] = slot[l] = next++;
+        links[at * 3 + 2] = slot[r] = next++;
+        queue.push(l, r);
+      }
+    });
+    this.links = links;
+    this.split = split;
+    this.roots = roots;
   }
 
   predictRow(row: readonly number[]): number {
+    const links = this.links;
+    const split = this.split;
+    const roots = this.roots;
     let sum = 0;
-    for (const tree of this.trees) {
-      const { feature, threshold, left, right, value } = tree;
-      let node = 0;
-      let f = feature[0]!;
+    for (let t = 0; t < roots.length; t++) {
+      let node = roots[t]!;
+      let f = links[node * 3]!;
       while (f >= 0) {
-        node = row[f]! <= threshold[node]! ? left[node]! : right[node]!;
-        f = feature[node]!;
+        node = row[f]! <= split[node]! ? links[node * 3 + 1]! : links[node * 3 + 2]!;
+        f = links[node * 3]!;
       }
-      sum += value[node]!;
+      sum += split[node]!;
     }
-    return sum / this.trees.length;
+    return sum / roots.length;
   }
 
+  /** Tree by tree over all rows, so each tree stays in cache while it is used: several times faster than row by row. */
   predictProba(X: readonly (readonly number[])[]): Float64Array {
-    if (this.trees.length === 0) throw new AppError('INTERNAL', 'predictProba before fit');
+    if (this.roots.length === 0) throw new AppError('INTERNAL', 'predictProba before fit');
+    const links = this.links;
+    const split = this.split;
     const out = new Float64Array(X.length);
-    for (let i = 0; i < X.length; i++) out[i] = this.predictRow(X[i]!);
+    for (let t = 0; t < this.roots.length; t++) {
+      const root = this.roots[t]!;
+      for (let r = 0; r < X.length; r++) {
+        const row = X[r]!;
+        let node = root;
+        let f = links[node * 3]!;
+        while (f >= 0) {
+          node = row[f]! <= split[node]! ? links[node * 3 + 1]! : links[node * 3 + 2]!;
+          f = links[node * 3]!;
+        }
+        out[r]! += split[node]!;
+      }
+    }
+    // Summed in the same tree order as predictRow, so both give bit-identical probabilities.
+    for (let r = 0; r < out.length; r++) out[r]! /= this.roots.length;
     return out;
   }
 
@@ -154,6 +214,7 @@ export class HistogramForest implements ForestEngine {
       right: new Int32Array(fromBase64(t.right)),
       value: new Float64Array(fromBase64(t.value)),
     }));
+    forest.compile();
     return forest;
   }
 

@@ -25,6 +25,8 @@ export interface ChurnModel {
   readonly artifact: ModelArtifact;
   /** P(churn) of one feature vector in `features` order. */
   probability(features: readonly number[]): number;
+  /** P(churn) of many vectors at once: identical values, faster (each tree is walked for all rows). */
+  probabilities(rows: readonly (readonly number[])[]): Float64Array;
   /** Features of the aggregate as of `asOfMs` (cutoff, snapshot or watermark), then the probability. */
   scoreAggregate(agg: CustomerAggregate, asOfMs: number): ChurnPrediction;
 }
@@ -50,6 +52,7 @@ export function modelFromArtifact(artifact: ModelArtifact, source = 'model.json'
     features: artifact.features,
     artifact,
     probability: (features) => engine.predictRow(features),
+    probabilities: (rows) => engine.predictProba(rows),
     scoreAggregate(agg, asOfMs) {
       const p = engine.predictRow(customerFeatures(agg, asOfMs));
       return { churn_probability: p, churn_predicted: p >= threshold };

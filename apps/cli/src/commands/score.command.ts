@@ -1,11 +1,13 @@
 /**
  * `score`: loads model.json and scores every customer of a dataset folder with features as of the
  * dataset's snapshot_at (all sessions folded), writing customer_id, churn_probability, churn_predicted.
- * The scoring itself is libs/model's scorer, the same one the live scoring service uses.
+ * Features come from libs/churn's customerFeatures and probabilities from libs/model's scorer, as in the
+ * live scoring service (which scores one aggregate at a time; this scores all of them in one batch).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { customerFeatures } from '@churnstream/churn';
 import { AppError } from '@churnstream/errors';
 import { foldAggregates, loadModel } from '@churnstream/model';
 import { readModelInput } from '@churnstream/model-data';
@@ -43,13 +45,18 @@ export const command: CliCommand = {
     const aggregates = foldAggregates(input.customers, input.sessions, input.snapshotAtMs);
 
     const scoreStarted = performance.now();
+    const customers = [...aggregates.values()];
+    const probabilities = model.probabilities(
+      customers.map((agg) => customerFeatures(agg, input.snapshotAtMs)),
+    );
     const lines = ['customer_id,churn_probability,churn_predicted'];
     let flagged = 0;
-    for (const agg of aggregates.values()) {
-      const s = model.scoreAggregate(agg, input.snapshotAtMs);
-      if (s.churn_predicted) flagged++;
-      lines.push(`${agg.customer_id},${String(s.churn_probability)},${s.churn_predicted ? 1 : 0}`);
-    }
+    customers.forEach((agg, i) => {
+      const p = probabilities[i] ?? Number.NaN;
+      const predicted = p >= model.threshold;
+      if (predicted) flagged++;
+      lines.push(`${agg.customer_id},${String(p)},${predicted ? 1 : 0}`);
+    });
     const scoreMs = performance.now() - scoreStarted;
     const out = resolve(values.out);
     await mkdir(dirname(out), { recursive: true });
