@@ -16,10 +16,12 @@ import {
   SessionGenerator,
   TRUTH_COLUMNS,
   churnedLabel,
+  emptySession,
   csvHeader,
   customerRow,
   isoTime,
   serializer,
+  sessionCsvLine,
   sessionRow,
   truthOf,
   truthRow,
@@ -95,14 +97,18 @@ export function writeBatchDataset(options: BatchDatasetOptions): BatchDatasetRes
   const sessions = open('sessions', SESSION_COLUMNS);
   const sessionDirt = new DirtyInjector(pop.seed, rate, 'sessions');
   const gen = new SessionGenerator(pop);
+  const reused = emptySession();
   for (let seq = 0; ; seq++) {
-    const s = gen.next(seq);
+    const s = gen.next(seq, reused);
     if (s === null) break;
     if (s.products_purchased > 0) {
       lastPurchase[s.customer_index] = s.session_end;
       spentCents[s.customer_index] = (spentCents[s.customer_index] ?? 0) + s.total_spent_cents;
     }
-    for (const row of sessionDirt.apply(sessionRow(s))) sessions.sink.write(sessions.line(row));
+    const dirt = sessionDirt.draw();
+    if (dirt === null && format === 'csv') sessions.sink.writeAscii(sessionCsvLine(s));
+    else if (dirt === null) sessions.sink.write(sessions.line(sessionRow(s)));
+    else for (const row of sessionDirt.corrupt(dirt, sessionRow(s))) sessions.sink.write(sessions.line(row));
     if (options.onProgress !== undefined && (seq + 1) % PROGRESS_EVERY === 0)
       options.onProgress(seq + 1, pop.sessionCount);
   }

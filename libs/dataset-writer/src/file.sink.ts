@@ -48,6 +48,19 @@ export class FileSink {
     this.used += this.chunk.write(line, this.used, 'utf8');
   }
 
+  /** write() for a line known to be ASCII (one byte per character): skips UTF-8 encoding. */
+  writeAscii(line: string): void {
+    this.lines++;
+    if (this.used + line.length > CHUNK_BYTES) {
+      this.flush();
+      if (line.length > CHUNK_BYTES) {
+        this.emit(Buffer.from(line, 'latin1'));
+        return;
+      }
+    }
+    this.used += this.chunk.write(line, this.used, 'latin1');
+  }
+
   close(): SinkResult {
     this.flush();
     closeSync(this.fd);

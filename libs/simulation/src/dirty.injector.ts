@@ -67,19 +67,32 @@ export class DirtyInjector {
 
   /** The rows to write for one clean row (the row itself, corrupted or not, and any duplicate). */
   apply(row: Row): Row[] {
+    const kind = this.draw();
+    return kind === null ? [row] : this.corrupt(kind, row);
+  }
+
+  /**
+   * Decides the fate of the next clean row: null to write it as it is, or the kind of dirt to inject
+   * with `corrupt` (which the caller must then call). Lets a writer skip building rows for clean records.
+   */
+  draw(): string | null {
     this.counts.rows_in++;
     if (this.rate === 0 || !this.rng.chance(this.rate)) {
       this.counts.rows_out++;
-      return [row];
+      return null;
     }
     const kind = this.kinds[this.rng.int(this.kinds.length)] ?? 'duplicate_rows';
     this.counts.injected[kind] = (this.counts.injected[kind] ?? 0) + 1;
-    const out = this.corrupt(kind, row);
+    return kind;
+  }
+
+  corrupt(kind: string, row: Row): Row[] {
+    const out = this.inject(kind, row);
     this.counts.rows_out += out.length;
     return out;
   }
 
-  private corrupt(kind: string, row: Row): Row[] {
+  private inject(kind: string, row: Row): Row[] {
     const s = SESSION_COL;
     const c = CUSTOMER_COL;
     const num = (i: number): number => Number(row[i] ?? '');

@@ -16,13 +16,29 @@ export interface LocalePool {
   readonly emailDomains: readonly string[];
 }
 
-const POOL_SIZES = { cities: 300, first: 400, last: 600 } as const;
+// Pattern-made cities (locales without a city list) cost a Faker call each: fewer of them.
+const POOL_SIZES = { cities: 300, patternCities: 100, first: 400, last: 600 } as const;
 
 function uniqueDraws(draw: () => string, n: number): string[] {
   const seen = new Set<string>();
   // Some locales have few distinct values; bound the attempts rather than loop forever.
   for (let i = 0; i < n * 4 && seen.size < n; i++) seen.add(draw());
   return [...seen];
+}
+
+/**
+ * Takes up to `n` entries of a locale's word list in one seeded Faker call, or, when the locale has no
+ * such list (cities made from patterns, say), draws them one by one.
+ */
+function sample(
+  faker: Faker,
+  list: readonly string[] | null | undefined,
+  n: number,
+  draw: () => string,
+): string[] {
+  if (list !== undefined && list !== null && list.length > 0)
+    return faker.helpers.arrayElements([...new Set(list)], Math.min(n, list.length));
+  return uniqueDraws(draw, n);
 }
 
 export function buildLocalePools(scenario: Scenario, seed: number, referenceNowMs: number): LocalePool[] {
@@ -34,13 +50,23 @@ export function buildLocalePools(scenario: Scenario, seed: number, referenceNowM
     const faker = new Faker({ locale: [definition, en, base] });
     faker.seed(seed);
     faker.setDefaultRefDate(new Date(referenceNowMs));
+    // The locale's own lists (not the English fallback), so that names and cities match the country.
+    const own = definition;
+    const first = own.person?.first_name;
     const domains = faker.definitions.internet.free_email;
     return {
       country,
-      cities: uniqueDraws(() => faker.location.city(), POOL_SIZES.cities),
-      femaleFirst: uniqueDraws(() => faker.person.firstName('female'), POOL_SIZES.first),
-      maleFirst: uniqueDraws(() => faker.person.firstName('male'), POOL_SIZES.first),
-      last: uniqueDraws(() => faker.person.lastName(), POOL_SIZES.last),
+      cities:
+        own.location?.city_name != null && own.location.city_name.length > 0
+          ? sample(faker, own.location.city_name, POOL_SIZES.cities, () => '')
+          : uniqueDraws(() => faker.location.city(), POOL_SIZES.patternCities),
+      femaleFirst: sample(faker, first?.female ?? first?.generic, POOL_SIZES.first, () =>
+        faker.person.firstName('female'),
+      ),
+      maleFirst: sample(faker, first?.male ?? first?.generic, POOL_SIZES.first, () =>
+        faker.person.firstName('male'),
+      ),
+      last: sample(faker, own.person?.last_name?.generic, POOL_SIZES.last, () => faker.person.lastName()),
       emailDomains: domains.length > 0 ? [...domains] : ['example.com'],
     };
   });

@@ -78,6 +78,23 @@ export interface SessionRecord {
   payment_method: PaymentMethod | null;
 }
 
+/** A blank record to reuse with SessionGenerator#next(seq, into). */
+export function emptySession(): SessionRecord {
+  return {
+    session_id: '',
+    customer_id: '',
+    customer_index: 0,
+    session_start: 0,
+    session_end: 0,
+    pages_viewed: 0,
+    products_added_to_cart: 0,
+    products_purchased: 0,
+    total_spent_cents: 0,
+    device_type: 'mobile',
+    payment_method: null,
+  };
+}
+
 function toMs(value: string | number | Date): number {
   const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
   if (!Number.isFinite(ms))

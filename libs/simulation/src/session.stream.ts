@@ -10,7 +10,7 @@
  */
 import { DEVICE_TYPES, PAYMENT_METHODS } from '@churnstream/contracts';
 import { Rng } from './random.rng';
-import { STREAM, type Population, type SessionRecord } from './population.model';
+import { STREAM, emptySession, type Population, type SessionRecord } from './population.model';
 
 const NO_PAYMENT = 255;
 /** Minimum gap between two sessions of the same customer. */
@@ -73,25 +73,28 @@ export class SessionGenerator {
     for (let k = (this.size >>> 1) - 1; k >= 0; k--) this.siftDown(k);
   }
 
-  /** The next session in event-time order, numbered `seq` (0-based), or null when all are out. */
-  next(seq: number): SessionRecord | null {
+  /**
+   * The next session in event-time order, numbered `seq` (0-based), or null when all are out. With
+   * `into`, the record is written into that object and returned (no allocation: for consumers that
+   * use each record before asking for the next); otherwise a new record is returned.
+   */
+  next(seq: number, into?: SessionRecord): SessionRecord | null {
     if (this.size === 0) return null;
     const i = this.heap[0]!;
     const pop = this.pop;
     const pay = this.pay[i]!;
-    const rec: SessionRecord = {
-      session_id: pop.sessionId(seq),
-      customer_id: pop.customerId(i),
-      customer_index: i,
-      session_start: this.start[i]!,
-      session_end: this.end[i]!,
-      pages_viewed: this.pages[i]!,
-      products_added_to_cart: this.cart[i]!,
-      products_purchased: this.bought[i]!,
-      total_spent_cents: this.cents[i]!,
-      device_type: DEVICE_TYPES[this.dev[i]!]!,
-      payment_method: pay === NO_PAYMENT ? null : PAYMENT_METHODS[pay]!,
-    };
+    const rec = into ?? emptySession();
+    rec.session_id = pop.sessionId(seq);
+    rec.customer_id = pop.customerId(i);
+    rec.customer_index = i;
+    rec.session_start = this.start[i]!;
+    rec.session_end = this.end[i]!;
+    rec.pages_viewed = this.pages[i]!;
+    rec.products_added_to_cart = this.cart[i]!;
+    rec.products_purchased = this.bought[i]!;
+    rec.total_spent_cents = this.cents[i]!;
+    rec.device_type = DEVICE_TYPES[this.dev[i]!]!;
+    rec.payment_method = pay === NO_PAYMENT ? null : PAYMENT_METHODS[pay]!;
     if (this.done[i]! < pop.sessionsOf[i]!) {
       this.advance(i);
     } else {
@@ -168,23 +171,30 @@ export class SessionGenerator {
     this.cents[i] = cents;
   }
 
-  private less(a: number, b: number): boolean {
-    const ea = this.end[a]!;
-    const eb = this.end[b]!;
-    return ea < eb || (ea === eb && a < b);
-  }
-
   private siftDown(k: number): void {
     const heap = this.heap;
+    const end = this.end;
     const size = this.size;
     const item = heap[k]!;
+    const itemEnd = end[item]!;
     for (;;) {
       let child = 2 * k + 1;
       if (child >= size) break;
+      let c = heap[child]!;
+      let cEnd = end[c]!;
       const right = child + 1;
-      if (right < size && this.less(heap[right]!, heap[child]!)) child = right;
-      if (!this.less(heap[child]!, item)) break;
-      heap[k] = heap[child]!;
+      if (right < size) {
+        const r = heap[right]!;
+        const rEnd = end[r]!;
+        if (rEnd < cEnd || (rEnd === cEnd && r < c)) {
+          child = right;
+          c = r;
+          cEnd = rEnd;
+        }
+      }
+      // Ties on session_end go to the lower customer index, so the order is fully determined.
+      if (itemEnd < cEnd || (itemEnd === cEnd && item < c)) break;
+      heap[k] = c;
       k = child;
     }
     heap[k] = item;

@@ -17,7 +17,7 @@
  *   lapsed by cutoff:  P = exp(-post-lapse purchase mass over (cutoff, snapshot])
  *   otherwise:         P = e^{-h(S-l0)} exp(-rq (A(S)-A(l0)))
  *                        + ∫_{l0}^{S} h e^{-h(l-l0)} exp(-rq (A(l)-A(l0)) - post-lapse mass over (l, S]) dl
- * integrated numerically in 6-hour steps. The model's small departures from a pure Poisson process
+ * integrated numerically in 12-hour steps (midpoint rule). The model's small departures from a pure Poisson process
  * (the session total is nudged to the exact count, a customer's sessions never overlap, a purchase is
  * dated by its session's end) are negligible at this scale.
  */
@@ -31,7 +31,7 @@ export interface TruthRecord {
   churn_probability: number;
 }
 
-const STEP_MS = 6 * 3_600_000;
+const STEP_MS = 12 * 3_600_000;
 
 /** Activity time at the midpoints of the integration steps from the cutoff, shared by all customers who joined before it. */
 const gridCache = new WeakMap<Population, Float64Array>();
