@@ -110,6 +110,30 @@ describe(Population.name, () => {
     assert.deepEqual([...genders].sort(), [...GENDERS].sort());
   });
 
+  it('follows the daily cycle, and grows pages with session duration', () => {
+    const byHour = new Array<number>(24).fill(0);
+    let shortPages = 0;
+    let shortCount = 0;
+    let longPages = 0;
+    let longCount = 0;
+    for (const s of smallSessions) {
+      const h = new Date(s.session_start).getUTCHours();
+      byHour[h] = (byHour[h] ?? 0) + 1;
+      const minutes = (s.session_end - s.session_start) / 60_000;
+      if (minutes < 3) {
+        shortPages += s.pages_viewed;
+        shortCount++;
+      } else if (minutes > 15) {
+        longPages += s.pages_viewed;
+        longCount++;
+      }
+    }
+    const evening = (byHour[19] ?? 0) + (byHour[20] ?? 0) + (byHour[21] ?? 0);
+    const night = (byHour[2] ?? 0) + (byHour[3] ?? 0) + (byHour[4] ?? 0);
+    assert.ok(evening > 4 * night, `evening ${evening} night ${night}`);
+    assert.ok(longPages / longCount > 3 * (shortPages / shortCount));
+  });
+
   it('draws the same profile for a customer on every call', () => {
     assert.deepEqual(small.customer(123), small.customer(123));
   });

@@ -120,6 +120,8 @@ export const DEFAULT_SCENARIO: Scenario = {
     purchaseFactor: 0,
   },
   funnel: {
+    // Far above a real shop's add-to-cart rate (~10%): with ~10 sessions per customer in the window,
+    // realistic rates would leave most customers without any purchase in 60 days (churn ~80%).
     cartRate: 0.85,
     cartConcentration: 20,
     abandonmentRate: 0.7,
