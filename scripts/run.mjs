@@ -111,6 +111,14 @@ switch (command) {
   case 'start':
     await start();
     break;
+  case 'simulate': {
+    ensureInstalled();
+    const up = await stack(['up']);
+    if (up.code !== 0) process.exit(up.code);
+    const result = await tsx('tools/simulate/main.ts', args);
+    process.exit(result.code);
+    break;
+  }
   case 'stack': {
     ensureInstalled();
     const result = await stack(args);

@@ -51,7 +51,15 @@ export async function deleteTopics(kafka: Kafka, topics: string[]): Promise<void
   try {
     const existing = new Set(await admin.listTopics());
     const present = topics.filter((t) => existing.has(t));
-    if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: 30_000 });
+    if (present.length === 0) return;
+    await admin.deleteTopics({ topics: present, timeout: 30_000 });
+    // Deletion completes asynchronously; creating a topic of the same name before it does fails.
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const left = new Set(await admin.listTopics());
+      if (!present.some((t) => left.has(t))) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   } finally {
     await admin.disconnect();
   }
