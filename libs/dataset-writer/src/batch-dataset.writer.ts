@@ -32,14 +32,16 @@ import {
 } from '@churnstream/simulation';
 import { FileSink } from './file.sink';
 
+export type DatasetPhase = 'sessions' | 'customers' | 'truth';
+
 export interface BatchDatasetOptions {
   population: Population;
   outDir: string;
   format?: DatasetFormat;
   /** Share of rows to corrupt (0 = clean). */
   dirtyRate?: number;
-  /** Called every few thousand sessions with (sessions written, sessions total). */
-  onProgress?: (done: number, total: number) => void;
+  /** Called every few thousand records with the phase and its (records written, records total). */
+  onProgress?: (phase: DatasetPhase, done: number, total: number) => void;
 }
 
 export interface FileEntry {
@@ -109,11 +111,10 @@ export function writeBatchDataset(options: BatchDatasetOptions): BatchDatasetRes
     if (dirt === null && format === 'csv') sessions.sink.writeAscii(sessionCsvLine(s));
     else if (dirt === null) sessions.sink.write(sessions.line(sessionRow(s)));
     else for (const row of sessionDirt.corrupt(dirt, sessionRow(s))) sessions.sink.write(sessions.line(row));
-    if (options.onProgress !== undefined && (seq + 1) % PROGRESS_EVERY === 0)
-      options.onProgress(seq + 1, pop.sessionCount);
+    if ((seq + 1) % PROGRESS_EVERY === 0) options.onProgress?.('sessions', seq + 1, pop.sessionCount);
   }
   finish(sessions);
-  options.onProgress?.(pop.sessionCount, pop.sessionCount);
+  options.onProgress?.('sessions', pop.sessionCount, pop.sessionCount);
 
   const customers = open('customers', CUSTOMER_COLUMNS);
   const customerDirt = new DirtyInjector(pop.seed, rate, 'customers');
@@ -132,7 +133,10 @@ export function writeBatchDataset(options: BatchDatasetOptions): BatchDatasetRes
   finish(customers);
 
   const truth = open('truth', TRUTH_COLUMNS);
-  for (let i = 0; i < n; i++) truth.sink.write(truth.line(truthRow(truthOf(pop, i))));
+  for (let i = 0; i < n; i++) {
+    truth.sink.write(truth.line(truthRow(truthOf(pop, i))));
+    if ((i + 1) % PROGRESS_EVERY === 0) options.onProgress?.('truth', i + 1, n);
+  }
   finish(truth);
 
   let totalSpend = 0;

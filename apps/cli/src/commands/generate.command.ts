@@ -48,20 +48,26 @@ function loadScenario(file: string | undefined): Scenario {
   return resolveScenario(json, `--scenario ${file}`);
 }
 
-function progressLine(): (done: number, total: number) => void {
-  const started = performance.now();
-  let last = started;
-  return (done, total) => {
+/** A line on stderr at most every 2 s: the phase, how far it is, its rate and ETA. */
+function progressLine(): (phase: string, done: number, total: number) => void {
+  let phaseName = '';
+  let phaseStarted = performance.now();
+  let last = phaseStarted;
+  return (phase, done, total) => {
     const now = performance.now();
-    if (now - last < 2000 && done < total) return;
+    if (phase !== phaseName) {
+      phaseName = phase;
+      phaseStarted = now;
+    }
+    if (now - last < 2000) return;
     last = now;
-    const secs = (now - started) / 1000;
+    const secs = (now - phaseStarted) / 1000;
     const rate = done / Math.max(secs, 1e-3);
     const eta = rate > 0 ? (total - done) / rate : 0;
     process.stderr.write(
-      `generate: ${done.toLocaleString('en')}/${total.toLocaleString('en')} sessions ` +
+      `generate: ${phase} ${done.toLocaleString('en')}/${total.toLocaleString('en')} ` +
         `(${((100 * done) / Math.max(total, 1)).toFixed(1)}%) ${Math.round(rate).toLocaleString('en')}/s ` +
-        `elapsed ${secs.toFixed(0)}s ETA ${eta.toFixed(0)}s\n`,
+        `ETA ${eta.toFixed(0)}s\n`,
     );
   };
 }
@@ -101,9 +107,12 @@ function generate(argv: string[]): number {
   const outDir = resolve(values.out ?? 'out/dataset');
 
   const started = performance.now();
+  const customers = integer('customers', values.customers, DEFAULT_GENERATE_OPTIONS.customers);
+  const sessions = integer('sessions', values.sessions, DEFAULT_GENERATE_OPTIONS.sessions);
+  process.stderr.write(`generate: drawing ${customers.toLocaleString('en')} customers and their traits\n`);
   const population = generatePopulation({
-    customers: integer('customers', values.customers, DEFAULT_GENERATE_OPTIONS.customers),
-    sessions: integer('sessions', values.sessions, DEFAULT_GENERATE_OPTIONS.sessions),
+    customers,
+    sessions,
     seed: integer('seed', values.seed, DEFAULT_GENERATE_OPTIONS.seed),
     snapshotAt,
     scenario: loadScenario(values.scenario),
