@@ -3,3 +3,4 @@ export * from './unique';
 export * from './topic-reader';
 export * from './events.fixture';
 export * from './model.fixture';
+export * from './expected.fixture';
