@@ -1,12 +1,28 @@
 /**
- * `npm start`: starts every app against the local stack (already up, see scripts/run.mjs), shows
- * each /health, and stops them all cleanly on Ctrl-C.
+ * `npm start`: the live simulation on the local stack (already up, see scripts/run.mjs). Trains a
+ * model if none exists, starts every app, streams the population on the simulated clock at a pace
+ * where churn emerges within minutes, and prints one progress line every few seconds. Ctrl-C stops
+ * the apps cleanly; the stack stays up.
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '@churnstream/config';
+import { topicNames } from '@churnstream/contracts';
+import { createElasticsearch, indexNames } from '@churnstream/elasticsearch';
+import { createKafka } from '@churnstream/kafka';
+import { createRedis } from '@churnstream/redis';
+import { ensureModel } from '../pipeline/pipeline.model';
+import { pipelineLag, topicSizes } from '../pipeline/pipeline.progress';
 import { SERVICES } from './services';
 import { type RunningService, healthOf, startService, stopService, waitHealthy } from './supervisor';
 
 const root = new URL('../../', import.meta.url).pathname;
+const HELP = `usage: npm start -- [options]
+  --customers N  (10000)   --sessions N (100000)   --seed N (42)
+  --speed X      simulated seconds per real second (default 43200: 12 simulated hours a second,
+                 the 120-day window in about 4 minutes; churn shows after 60 simulated days)
+  --rate N       events per second instead of a simulated speed
+  --max-speed    as fast as the pipeline takes it`;
 
 function tail(path: string, lines = 30): string {
   try {
@@ -17,7 +33,56 @@ function tail(path: string, lines = 30): string {
 }
 
 async function main(): Promise<number> {
-  const running: RunningService[] = SERVICES.map((spec) => startService(root, spec, process.env));
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    strict: true,
+    options: {
+      customers: { type: 'string', default: '10000' },
+      sessions: { type: 'string', default: '100000' },
+      seed: { type: 'string', default: '42' },
+      speed: { type: 'string' },
+      rate: { type: 'string' },
+      'max-speed': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const config = loadConfig();
+  const population = {
+    customers: Number(values.customers),
+    sessions: Number(values.sessions),
+    seed: Number(values.seed),
+  };
+  console.log(`model: ${config.MODEL_PATH} (${ensureModel(root, config.MODEL_PATH, population)})`);
+
+  const pace = values.rate
+    ? ['--rate', values.rate]
+    : values['max-speed']
+      ? ['--max-speed']
+      : ['--speed', values.speed ?? '43200'];
+  const specs = SERVICES.map((spec) =>
+    spec.name === 'generator'
+      ? {
+          ...spec,
+          args: [
+            '--customers',
+            String(population.customers),
+            '--sessions',
+            String(population.sessions),
+            '--seed',
+            String(population.seed),
+            ...pace,
+            '--stay',
+          ],
+        }
+      : spec,
+  );
+  // Consumers first, so they have joined their groups when the first events arrive.
+  const consumers = specs.filter((s) => s.name !== 'generator');
+  const running: RunningService[] = consumers.map((spec) => startService(root, spec, process.env));
   let stopping = false;
   const stopAll = async (reason: string) => {
     if (stopping) return;
@@ -29,31 +94,88 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => void stopAll('Ctrl-C').then(() => process.exit(0)));
   process.once('SIGTERM', () => void stopAll('SIGTERM').then(() => process.exit(0)));
 
-  const healthy = await Promise.all(running.map((s) => waitHealthy(s, 60_000)));
-  console.log('\napp         port  health  log');
-  for (const [i, s] of running.entries()) {
-    console.log(
-      `${s.spec.name.padEnd(11)} ${String(s.spec.port).padEnd(5)} ${healthy[i] ? 'up    ' : 'DOWN  '}  ${s.logPath}`,
-    );
-  }
-  const failed = running.filter((_, i) => !healthy[i]);
-  if (failed.length > 0) {
+  const report = async (list: RunningService[]) => {
+    const healthy = await Promise.all(list.map((s) => waitHealthy(s, 90_000)));
+    const failed = list.filter((_, i) => !healthy[i]);
     for (const s of failed) {
       console.error(
         `\n${s.spec.name} did not become healthy; /health says ${JSON.stringify((await healthOf(s.spec.port)).body)}`,
       );
       console.error(`last lines of ${s.logPath}:\n${tail(s.logPath)}`);
     }
+    return failed.length === 0;
+  };
+  if (!(await report(running))) {
     await stopAll('start-up failed');
     return 1;
   }
-  console.log('\nall apps healthy: http://127.0.0.1:<port>/health and /metrics. Ctrl-C stops them.');
+  const generatorSpec = specs.find((s) => s.name === 'generator');
+  if (generatorSpec) {
+    const generator = startService(root, generatorSpec, process.env);
+    running.push(generator);
+    if (!(await report([generator]))) {
+      await stopAll('start-up failed');
+      return 1;
+    }
+  }
+  console.log('\napp         port  health  log');
+  for (const s of running)
+    console.log(`${s.spec.name.padEnd(11)} ${String(s.spec.port).padEnd(5)} up      ${s.logPath}`);
+  const api = SERVICES.find((s) => s.name === 'api');
+  console.log(
+    `\nwhere to look: ${api ? `live page http://127.0.0.1:${api.port}/ , API http://127.0.0.1:${api.port}/docs , ` : ''}` +
+      `Elasticsearch ${config.ES_URL}/${config.ES_INDEX_PREFIX}-customers/_search , /health and /metrics on each app. Ctrl-C stops the apps.\n`,
+  );
+
+  const kafka = createKafka(config, 'start');
+  const redis = createRedis(config);
+  const es = createElasticsearch(config);
+  const topics = topicNames(config.TOPIC_PREFIX);
+  const customersIndex = indexNames(config.ES_INDEX_PREFIX).customers;
+  let previous: { at: number; events: number } | null = null;
+  const progress = async () => {
+    const events = (await topicSizes(kafka, [topics.activity]))[topics.activity] ?? 0;
+    const now = Date.now();
+    const rate = previous ? ((events - previous.events) * 1000) / (now - previous.at) : 0;
+    previous = { at: now, events };
+    const watermarks = await redis.mget(
+      Array.from(
+        { length: config.ACTIVITY_PARTITIONS },
+        (_, p) => `${config.REDIS_KEY_PREFIX}${config.TOPIC_PREFIX}:{p${p}}:wm`,
+      ),
+    );
+    const wm = Math.max(...watermarks.map((w) => Number(w ?? -1)));
+    const lags = await pipelineLag(kafka, config);
+    const churned = await es
+      .count({ index: customersIndex, query: { term: { churned: true } }, ignore_unavailable: true })
+      .then((r) => r.count)
+      .catch(() => 0);
+    const customers = await es
+      .count({ index: customersIndex, ignore_unavailable: true })
+      .then((r) => r.count)
+      .catch(() => 0);
+    console.log(
+      `simulated ${wm > 0 ? new Date(wm).toISOString().slice(0, 16).replace('T', ' ') : '-'}  ` +
+        `${Math.round(rate)} events/s  lag ${lags.map((l) => `${l.group.split('.').at(-1) ?? ''}=${l.lag}`).join(' ')}  ` +
+        `churned ${churned}/${customers} customers`,
+    );
+  };
+  const timer = setInterval(() => {
+    progress().catch((error: unknown) => {
+      console.log(`progress unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }, 3_000);
+
   await Promise.race(running.map((s) => s.exited));
+  clearInterval(timer);
+  await redis.quit();
+  await es.close();
   if (!stopping) {
     const dead = running.find((s) => s.child.exitCode !== null);
     console.error(
-      `${dead?.spec.name ?? 'an app'} exited unexpectedly; see ${dead?.logPath ?? '.stack/logs'}`,
+      `${dead?.spec.name ?? 'an app'} exited unexpectedly; last lines of ${dead?.logPath ?? '.stack/logs'}:`,
     );
+    if (dead) console.error(tail(dead.logPath));
     await stopAll('an app exited');
     return 1;
   }
