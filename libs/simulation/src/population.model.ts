@@ -33,7 +33,6 @@ export const DEFAULT_GENERATE_OPTIONS = {
 } as const;
 
 export const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
 /** Zero padding by length: faster than padStart on the hot path of session ids. */
 const ZEROS = Array.from({ length: 16 }, (_, i) => '0'.repeat(i));
 
@@ -372,5 +371,3 @@ export class Population {
 export function generatePopulation(options: GenerateOptions = {}): Population {
   return new Population(options);
 }
-
-export const MS_PER_HOUR = HOUR_MS;
