@@ -54,6 +54,8 @@ describe('trainModel', () => {
       null,
       options,
     );
-    assert.ok(seed.metrics.leakage_warnings.some((w) => w.feature === 'days_since_last_purchase'));
+    const flagged = seed.metrics.leakage_warnings.map((w) => w.feature);
+    assert.ok(flagged.includes('days_since_last_purchase') && flagged.includes('days_since_last_active'));
+    assert.ok(!result.metrics.leakage_warnings.some((w) => w.feature === 'days_since_last_active'));
   });
 });

@@ -4,7 +4,13 @@
  * dataset, calls this and writes the files, so tests can run the whole pipeline in memory.
  */
 import { createHash } from 'node:crypto';
-import { FEATURE_NAMES, FEATURES_VERSION, MISSING_AGE, DEFAULT_CHURN_WINDOW_DAYS } from '@churnstream/churn';
+import {
+  DEFAULT_CHURN_WINDOW_DAYS,
+  FEATURE_NAMES,
+  FEATURES_VERSION,
+  MISSING_AGE,
+  RECENCY_FEATURES,
+} from '@churnstream/churn';
 import { createEngine, type EngineName, type ProgressFn } from '@churnstream/forest';
 import {
   averagePrecision,
@@ -60,8 +66,11 @@ export interface ModelMetrics {
   roc_auc: number;
   pr_auc: number;
   brier: number;
+  /** truth.csv's churn_probability scored against the same test labels: the best any model could do. */
   oracle_roc_auc: number | null;
   oracle_pr_auc: number | null;
+  /** What truth.csv's probability predicts; in the seed framing it is not the label being scored. */
+  oracle_target: string;
   confusion_matrix: ConfusionMatrix;
   feature_importance: { feature: string; importance: number; std: number }[];
   classification_report: ClassificationReport;
@@ -94,7 +103,18 @@ export function leakageWarnings(framed: FramingResult): LeakageWarning[] {
       framed.examples.map((e) => e.features[f] ?? 0),
     );
     const strength = Math.max(auc, 1 - auc);
-    if (strength >= LEAKAGE_AUC) {
+    const recencyAtLabel = framed.framing === 'seed' && RECENCY_FEATURES.includes(name);
+    if (recencyAtLabel) {
+      // The churned label is "no purchase for 60 days as of snapshot_at": recency measured at that same
+      // instant restates it (exactly for purchases, closely for any activity), whatever its AUC here.
+      warnings.push({
+        feature: name,
+        single_feature_auc: strength,
+        message:
+          `${name} is measured at snapshot_at, the instant the churned label is defined at (single-feature AUC ` +
+          `${strength.toFixed(3)}): target leakage in the seed framing; use the predictive framing`,
+      });
+    } else if (strength >= LEAKAGE_AUC) {
       warnings.push({
         feature: name,
         single_feature_auc: strength,
@@ -168,6 +188,7 @@ export function trainModel(
     brier: brierScore(yTest, yProb),
     oracle_roc_auc: oracleUsable ? rocAuc(yTest, truthScores) : null,
     oracle_pr_auc: oracleUsable ? averagePrecision(yTest, truthScores) : null,
+    oracle_target: 'P(no purchase in (snapshot_at - 60 days, snapshot_at]): the predictive label',
     confusion_matrix: confusionMatrix(yTest, yPred),
     feature_importance: importance
       .map((imp) => ({
