@@ -62,12 +62,14 @@ export class HistogramForest implements ForestEngine {
   private trees: Tree[] = [];
   private nFeatures = 0;
   /**
-   * The trees flattened for prediction, each breadth-first so the top levels sit side by side in
-   * cache: links holds [feature, left, right] per node (feature -1 for a leaf), split the threshold
-   * (the P(class 1) value for a leaf). Integer links keep the walk on V8's fast integer paths.
+   * The trees flattened for prediction: 16 bytes per node in one buffer, seen as Int32 [feature, left]
+   * and as Float64 [_, threshold] (a leaf has feature -1 and its P(class 1) in the threshold slot).
+   * Each tree is laid out breadth-first with siblings side by side (right = left + 1), so a step down
+   * a tree touches one cache line and the top levels of a tree share a few: a walk through 100 deep
+   * trees is bound by memory latency, and this layout halves the lines it touches.
    */
-  private links = new Int32Array(0);
-  private split = new Float64Array(0);
+  private nodeInts = new Int32Array(0);
+  private nodeDoubles = new Float64Array(0);
   private roots = new Int32Array(0);
 
   constructor(options: Partial<HistogramForestOptions> = {}) {
@@ -113,8 +115,9 @@ export class HistogramForest implements ForestEngine {
 
   private compile(): void {
     const total = this.trees.reduce((n, t) => n + t.feature.length, 0);
-    const links = new Int32Array(total * 3);
-    const split = new Float64Array(total);
+    const buffer = new ArrayBuffer(total * 16);
+    const ints = new Int32Array(buffer);
+    const doubles = new Float64Array(buffer);
     const roots = new Int32Array(this.trees.length);
     let next = 0;
     this.trees.forEach((tree, t) => {
@@ -125,37 +128,37 @@ export class HistogramForest implements ForestEngine {
         const node = queue[q]!;
         const at = slot[node]!;
         const f = tree.feature[node]!;
-        links[at * 3] = f;
+        ints[at * 4] = f;
         if (f < 0) {
-          split[at] = tree.value[node]!;
+          doubles[at * 2 + 1] = tree.value[node]!;
           continue;
         }
-        split[at] = tree.threshold[node]!;
+        doubles[at * 2 + 1] = tree.threshold[node]!;
         const l = tree.left[node]!;
         const r = tree.right[node]!;
-        links[at * 3 + 1] = slot[l] = next++;
-        links[at * 3 + 2] = slot[r] = next++;
+        ints[at * 4 + 1] = slot[l] = next++;
+        slot[r] = next++;
         queue.push(l, r);
       }
     });
-    this.links = links;
-    this.split = split;
+    this.nodeInts = ints;
+    this.nodeDoubles = doubles;
     this.roots = roots;
   }
 
   predictRow(row: readonly number[]): number {
-    const links = this.links;
-    const split = this.split;
+    const ints = this.nodeInts;
+    const doubles = this.nodeDoubles;
     const roots = this.roots;
     let sum = 0;
     for (let t = 0; t < roots.length; t++) {
       let node = roots[t]!;
-      let f = links[node * 3]!;
+      let f = ints[node << 2]!;
       while (f >= 0) {
-        node = row[f]! <= split[node]! ? links[node * 3 + 1]! : links[node * 3 + 2]!;
-        f = links[node * 3]!;
+        node = ints[(node << 2) + 1]! + (row[f]! <= doubles[(node << 1) + 1]! ? 0 : 1);
+        f = ints[node << 2]!;
       }
-      sum += split[node]!;
+      sum += doubles[(node << 1) + 1]!;
     }
     return sum / roots.length;
   }
@@ -163,20 +166,20 @@ export class HistogramForest implements ForestEngine {
   /** Tree by tree over all rows, so each tree stays in cache while it is used: several times faster than row by row. */
   predictProba(X: readonly (readonly number[])[]): Float64Array {
     if (this.roots.length === 0) throw new AppError('INTERNAL', 'predictProba before fit');
-    const links = this.links;
-    const split = this.split;
+    const ints = this.nodeInts;
+    const doubles = this.nodeDoubles;
     const out = new Float64Array(X.length);
     for (let t = 0; t < this.roots.length; t++) {
       const root = this.roots[t]!;
       for (let r = 0; r < X.length; r++) {
         const row = X[r]!;
         let node = root;
-        let f = links[node * 3]!;
+        let f = ints[node << 2]!;
         while (f >= 0) {
-          node = row[f]! <= split[node]! ? links[node * 3 + 1]! : links[node * 3 + 2]!;
-          f = links[node * 3]!;
+          node = ints[(node << 2) + 1]! + (row[f]! <= doubles[(node << 1) + 1]! ? 0 : 1);
+          f = ints[node << 2]!;
         }
-        out[r]! += split[node]!;
+        out[r]! += doubles[(node << 1) + 1]!;
       }
     }
     // Summed in the same tree order as predictRow, so both give bit-identical probabilities.
