@@ -15,10 +15,10 @@ export function createElasticsearch(config: Config): Client {
   return new Client(options);
 }
 
-export async function pingElasticsearch(client: Client): Promise<{ status: string; nodes: number }> {
+export async function pingElasticsearch(client: Client): Promise<{ cluster_status: string; nodes: number }> {
   const health = await client.cluster.health({ timeout: '3s' }, { requestTimeout: 3_000, maxRetries: 0 });
   if (health.status === 'red') throw new Error('cluster health is red');
-  return { status: health.status, nodes: health.number_of_nodes };
+  return { cluster_status: health.status, nodes: health.number_of_nodes };
 }
 
 /** Index names, one place, with the configurable prefix. */
