@@ -318,6 +318,8 @@ describe('IndexerModule (real Kafka and Elasticsearch)', () => {
       churn_predicted: true,
       model_version: 'v-test',
       scored_at: iso(5002),
+      devices_used: { desktop: true, mobile: true },
+      payment_methods_used: { paypal: true },
     });
     const c3 = (await es.get<Record<string, unknown>>({ index: indices.customers, id: 'C00003' }))._source;
     if (capabilities.painless) {

@@ -5,9 +5,13 @@ import type { ConsumedBatch, EventProducer } from '@churnstream/kafka';
 import {
   type BulkTransport,
   BulkWriter,
+  type ChurnedAsOfReader,
+  type PlannedOperation,
   type SearchCapabilities,
   type SearchIndex,
   bulkLines,
+  churnedWriteIds,
+  guardChurnedWrites,
   planOperations,
   searchIndexNames,
 } from '@churnstream/search';
@@ -15,7 +19,12 @@ import { CONFIG, SERVICE_NAME } from '@churnstream/service-kit';
 import { rejectionDeadLetters } from './indexer.dead-letters';
 import type { IndexerEvent } from './indexer.events';
 import { IndexerMetrics } from './indexer.metrics';
-import { BULK_TRANSPORT, INDEXER_PRODUCER, SEARCH_CAPABILITIES } from './indexer.tokens';
+import {
+  BULK_TRANSPORT,
+  CHURNED_AS_OF_READER,
+  INDEXER_PRODUCER,
+  SEARCH_CAPABILITIES,
+} from './indexer.tokens';
 
 export interface IndexBatchResult {
   events: number;
@@ -35,6 +44,8 @@ export class IndexerService {
   private readonly logger = new Logger(IndexerService.name);
   private readonly indices: Record<SearchIndex, string>;
   private readonly deadLetterTopic: string;
+  /** Degraded mode only: serializes read-then-write of `churned` across concurrent partitions. */
+  private churnedLock: Promise<unknown> = Promise.resolve();
 
   constructor(
     @Inject(CONFIG) config: Config,
@@ -43,17 +54,13 @@ export class IndexerService {
     @Inject(INDEXER_PRODUCER) private readonly producer: EventProducer,
     @Inject(IndexerMetrics) private readonly metrics: IndexerMetrics,
     @Inject(SEARCH_CAPABILITIES) private readonly capabilities: SearchCapabilities,
+    @Inject(CHURNED_AS_OF_READER) private readonly readChurnedAsOf: ChurnedAsOfReader,
   ) {
     this.indices = searchIndexNames(config.ES_INDEX_PREFIX);
     this.deadLetterTopic = topicNames(config.TOPIC_PREFIX).deadLetter;
   }
 
-  async indexBatch(batch: ConsumedBatch<IndexerEvent>): Promise<IndexBatchResult> {
-    this.metrics.service.eventsIn.inc({ topic: batch.topic }, batch.events.length);
-    const planned = planOperations(
-      batch.events.map((e) => e.event),
-      this.capabilities,
-    );
+  private async write(plan: PlannedOperation[], heartbeat: () => Promise<void>) {
     const writer = new BulkWriter(this.transport, {
       onRequest: (_, seconds) => {
         this.metrics.bulkSeconds.observe(seconds);
@@ -62,13 +69,30 @@ export class IndexerService {
         this.metrics.bulkRetries.inc();
         this.logger.warn(`bulk retry ${attempt} in ${delayMs} ms: ${reason}`);
         // A long backoff must not cost the group a rebalance.
-        await batch.heartbeat();
+        await heartbeat();
       },
     });
-    const result = await writer.write(
-      planned.map((p) => bulkLines(p.operation, this.indices[p.operation.index])),
+    const send = async (planned: PlannedOperation[]) => ({
+      planned,
+      result: await writer.write(planned.map((p) => bulkLines(p.operation, this.indices[p.operation.index]))),
+    });
+    const ids = this.capabilities.painless ? [] : churnedWriteIds(plan);
+    if (ids.length === 0) return send(plan);
+    // Without update scripts, the newest-watermark rule for `churned` is read-then-write, one at a time.
+    const run = this.churnedLock.then(async () =>
+      send(guardChurnedWrites(plan, await this.readChurnedAsOf(ids))),
     );
+    this.churnedLock = run.catch(() => undefined);
+    return run;
+  }
 
+  async indexBatch(batch: ConsumedBatch<IndexerEvent>): Promise<IndexBatchResult> {
+    this.metrics.service.eventsIn.inc({ topic: batch.topic }, batch.events.length);
+    const plan = planOperations(
+      batch.events.map((e) => e.event),
+      this.capabilities,
+    );
+    const { planned, result } = await this.write(plan, batch.heartbeat);
     const rejectedItems = new Set(result.rejected.map((r) => r.item));
     planned.forEach((p, item) => {
       if (rejectedItems.has(item)) this.metrics.docsRejected.inc({ index: p.operation.index });

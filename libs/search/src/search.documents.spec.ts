@@ -1,7 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChurnScore, FeaturesUpdated, SessionEnded } from '@churnstream/contracts';
-import { CHURNED_SCRIPT, ageBand, bulkLines, operationsFor, planOperations } from './search.documents';
+import {
+  CHURNED_SCRIPT,
+  ageBand,
+  bulkLines,
+  churnedWriteIds,
+  guardChurnedWrites,
+  operationsFor,
+  planOperations,
+} from './search.documents';
 
 const session: SessionEnded = {
   event_id: 'e-s1',
@@ -65,14 +73,21 @@ const score: ChurnScore = {
 
 describe('operationsFor', () => {
   it('indexes a session whole under its session_id, with duration in seconds and spend per product', () => {
-    assert.deepEqual(operationsFor(session), [
-      {
-        action: 'index',
-        index: 'sessions',
-        id: 'S1',
-        document: { ...session.session, session_duration: 330.5, spend_per_product: 10 / 3 },
-      },
-    ]);
+    assert.deepEqual(operationsFor(session)[0], {
+      action: 'index',
+      index: 'sessions',
+      id: 'S1',
+      document: { ...session.session, session_duration: 330.5, spend_per_product: 10 / 3 },
+    });
+  });
+
+  it("marks the session's device and payment method as used on its customer", () => {
+    assert.deepEqual(operationsFor(session)[1], {
+      action: 'merge',
+      index: 'customers',
+      id: 'C1',
+      document: { customer_id: 'C1', devices_used: { tablet: true }, payment_methods_used: { paypal: true } },
+    });
   });
 
   it('leaves spend_per_product null when nothing was bought', () => {
@@ -129,14 +144,30 @@ describe('operationsFor', () => {
 describe('planOperations', () => {
   it('keeps only the last write of the same fields of the same document, in order', () => {
     const later = { ...features, event_id: 'e-f2', watermark: '2026-01-03T00:00:00.000Z' };
-    const planned = planOperations([features, session, later, session]);
+    const planned = planOperations([features, later, features, later]);
     assert.deepEqual(
       planned.map((p) => [p.operation.index, p.operation.id, p.source]),
-      [
-        ['customers', 'C1', 2],
-        ['sessions', 'S1', 3],
-      ],
+      [['customers', 'C1', 3]],
     );
+  });
+
+  it("unions the used flags of a customer's sessions in one batch", () => {
+    const other = {
+      ...session,
+      session: {
+        ...session.session,
+        session_id: 'S2',
+        device_type: 'mobile' as const,
+        payment_method: 'apple_pay' as const,
+      },
+    };
+    const planned = planOperations([session, other]);
+    const customer = planned.find((p) => p.operation.index === 'customers')?.operation;
+    assert.deepEqual(customer?.action === 'merge' ? customer.document : null, {
+      customer_id: 'C1',
+      devices_used: { tablet: true, mobile: true },
+      payment_methods_used: { paypal: true, apple_pay: true },
+    });
   });
 
   it('gives the same plan for the same events delivered twice', () => {
@@ -146,6 +177,32 @@ describe('planOperations', () => {
       twice.map((p) => p.operation),
       once.map((p) => p.operation),
     );
+  });
+});
+
+describe('guardChurnedWrites (no update scripts on the cluster)', () => {
+  const degraded = { scaledFloat: false, painless: false };
+  const asOf = Date.parse(features.watermark);
+
+  it('drops churned from a write older than the stored decision and keeps the rest of it', () => {
+    const planned = planOperations([features], degraded);
+    assert.deepEqual(churnedWriteIds(planned), ['C1']);
+    const [guarded] = guardChurnedWrites(planned, new Map([['C1', asOf + 1]]));
+    const doc = guarded?.operation.action === 'merge' ? guarded.operation.document : {};
+    assert.equal('churned' in doc, false);
+    assert.equal('churned_as_of' in doc, false);
+    assert.equal(doc.session_count, 1);
+  });
+
+  it('keeps churned when the write is as new as or newer than the stored decision', () => {
+    const planned = planOperations([features], degraded);
+    for (const stored of [new Map<string, number>(), new Map([['C1', asOf]]), new Map([['C1', asOf - 1]])]) {
+      const [guarded] = guardChurnedWrites(planned, stored);
+      assert.equal(
+        guarded?.operation.action === 'merge' ? guarded.operation.document.churned : 'none',
+        false,
+      );
+    }
   });
 });
 

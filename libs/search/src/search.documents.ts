@@ -90,6 +90,27 @@ export function sessionDocument(session: SessionEnded['session']): Record<string
   };
 }
 
+/** The customer's "used" flags a session sets (see CUSTOMER_PROPERTIES.devices_used). */
+export function usedBy(session: SessionEnded['session']): Record<string, unknown> {
+  return {
+    customer_id: session.customer_id,
+    devices_used: { [session.device_type]: true },
+    ...(session.payment_method === null ? {} : { payment_methods_used: { [session.payment_method]: true } }),
+  };
+}
+
+function unionFlags(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const prev = out[key];
+    out[key] =
+      prev !== null && typeof prev === 'object' && value !== null && typeof value === 'object'
+        ? { ...(prev as Record<string, unknown>), ...(value as Record<string, unknown>) }
+        : value;
+  }
+  return out;
+}
+
 export function scoreDocument(event: ChurnScore): Record<string, unknown> {
   return {
     event_id: event.event_id,
@@ -146,6 +167,12 @@ export function operationsFor(
           id: event.session.session_id,
           document: sessionDocument(event.session),
         },
+        {
+          action: 'merge',
+          index: 'customers',
+          id: event.session.customer_id,
+          document: usedBy(event.session),
+        },
       ];
     case 'features_updated': {
       const a = event.aggregate;
@@ -198,6 +225,7 @@ export interface PlannedOperation {
  * when several events write the same fields of the same document (a customer's successive
  * features_updated, a redelivered session), only the last is sent. Within one partition the last
  * is the newest, so the documents end exactly as if every operation had been applied in turn.
+ * The "used" flags of a customer's sessions are unioned instead (they only ever become true).
  */
 export function planOperations(
   events: readonly IndexableEvent[],
@@ -207,8 +235,16 @@ export function planOperations(
   events.forEach((event, source) => {
     for (const operation of operationsFor(event, capabilities)) {
       const key = `${event.event_type}\u0000${operation.index}\u0000${operation.id}`;
+      const previous = planned.get(key);
       planned.delete(key);
-      planned.set(key, { operation, source });
+      if (
+        event.event_type === 'session_ended' &&
+        operation.action === 'merge' &&
+        previous?.operation.action === 'merge'
+      ) {
+        const document = unionFlags(previous.operation.document, operation.document);
+        planned.set(key, { operation: { ...operation, document }, source });
+      } else planned.set(key, { operation, source });
     }
   });
   return [...planned.values()];
@@ -235,4 +271,48 @@ export function bulkLines(operation: IndexOperation, indexName: string): [object
         },
       ];
   }
+}
+
+/**
+ * Without update scripts (see SearchCapabilities), the newest-watermark rule for `churned` is applied
+ * here instead: given the `churned_as_of` stored for each customer (read just before, under a lock
+ * that serializes these writes), drop `churned` from every write older than what is stored, and from
+ * every write older than a later one in the same plan. The rest of each write goes through.
+ */
+export function guardChurnedWrites(
+  planned: readonly PlannedOperation[],
+  storedAsOf: ReadonlyMap<string, number>,
+): PlannedOperation[] {
+  const newest = new Map(storedAsOf);
+  const keep = new Set<PlannedOperation>();
+  for (const p of planned) {
+    const asOf = p.operation.action === 'merge' ? p.operation.document.churned_as_of : undefined;
+    if (typeof asOf !== 'number') continue;
+    const current = newest.get(p.operation.id);
+    if (current === undefined || asOf >= current) {
+      newest.set(p.operation.id, asOf);
+      keep.add(p);
+    }
+  }
+  return planned.map((p) => {
+    const op = p.operation;
+    if (op.action !== 'merge' || typeof op.document.churned_as_of !== 'number') return p;
+    const isNewest = keep.has(p) && newest.get(op.id) === op.document.churned_as_of;
+    if (isNewest) return p;
+    const document = { ...op.document };
+    delete document.churned;
+    delete document.churned_as_of;
+    return { ...p, operation: { ...op, document } };
+  });
+}
+
+/** The customers whose `churned` a plan writes (degraded mode: merges carrying churned_as_of). */
+export function churnedWriteIds(planned: readonly PlannedOperation[]): string[] {
+  const ids = new Set<string>();
+  for (const p of planned) {
+    if (p.operation.action === 'merge' && typeof p.operation.document.churned_as_of === 'number') {
+      ids.add(p.operation.id);
+    }
+  }
+  return [...ids];
 }

@@ -4,6 +4,7 @@
  * Money is scaled_float(100) so sums are exact in cents; durations and scores are float; the
  * exact values stay in `_source`.
  */
+import { DEVICE_TYPES, PAYMENT_METHODS } from '@churnstream/contracts';
 import { indexNames } from '@churnstream/elasticsearch';
 
 export type SearchIndex = 'customers' | 'sessions' | 'scores';
@@ -47,6 +48,13 @@ export const CUSTOMER_PROPERTIES = {
   scored_at: date,
   /** The features watermark of the aggregate fields. */
   updated_at: date,
+  /**
+   * Which device types / payment methods the customer used in at least one session: one boolean per
+   * value of the closed vocabularies, only ever set to true, so the writes are idempotent and commute.
+   * Churn rate by a session attribute is then an aggregation over customers alone.
+   */
+  devices_used: { properties: Object.fromEntries(DEVICE_TYPES.map((d) => [d, boolean])) },
+  payment_methods_used: { properties: Object.fromEntries(PAYMENT_METHODS.map((m) => [m, boolean])) },
 } as const;
 
 export const SESSION_PROPERTIES = {

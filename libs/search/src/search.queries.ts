@@ -6,11 +6,12 @@
  *
  * Churn rate by a session attribute (device_type, payment_method): a customer belongs to every value
  * they used in at least one session (paid with, for payment_method), so the groups overlap; the rate
- * of a group is its churned customers over its customers. Distinct customers are counted with a
- * cardinality aggregation at precision_threshold 40,000, which is exact in practice below that many
- * customers per group (HyperLogLog++ switches from exact linear counting above it).
+ * of a group is its churned customers over its customers. The indexer keeps per customer one
+ * boolean per value (devices_used.mobile, payment_methods_used.paypal, ...), so this is an exact
+ * aggregation over the customers index, with no join against the sessions.
  */
 import { z } from 'zod';
+import { DEVICE_TYPES, PAYMENT_METHODS } from '@churnstream/contracts';
 import { AGE_BAND_ORDER } from './search.documents';
 import { type SearchBackend, type SearchResponse, totalHits } from './search.backend';
 import type { SearchIndexNames } from './search.mappings';
@@ -137,45 +138,28 @@ export function shapeChurnByCustomerField(
   };
 }
 
-/** Page through the ids of churned customers (search_after, so more than 10,000 works too). */
-export function churnedIdsBody(pageSize: number, after: unknown[] | undefined): Body {
-  return {
-    size: pageSize,
-    _source: false,
-    query: { bool: { filter: [CHURNED] } },
-    sort: [{ customer_id: 'asc' }],
-    track_total_hits: false,
-    ...(after ? { search_after: after } : {}),
-  };
-}
+const SESSION_FLAGS = { device_type: 'devices_used', payment_method: 'payment_methods_used' } as const;
 
-/** ES caps one terms query at 65,536 values: larger id sets become several terms clauses. */
-export function idsFilter(field: string, ids: readonly string[], chunk = 65_536): Body {
-  if (ids.length === 0) return { match_none: {} };
-  const clauses: Body[] = [];
-  for (let i = 0; i < ids.length; i += chunk) clauses.push({ terms: { [field]: ids.slice(i, i + chunk) } });
-  return clauses.length === 1 ? (clauses[0] ?? { match_none: {} }) : { bool: { should: clauses } };
-}
-
-const distinctCustomers = { cardinality: { field: 'customer_id', precision_threshold: 40_000 } };
-
-export function churnBySessionFieldBody(
-  field: (typeof SESSION_DIMENSIONS)[number],
-  churnedIds: readonly string[],
-): Body {
-  const churned = idsFilter('customer_id', churnedIds);
+/**
+ * One filter per value of the vocabulary on the customer's "used" flags (set by the indexer from
+ * their sessions), each with its churned customers: exact counts from the customers index alone.
+ */
+export function churnBySessionFieldBody(field: (typeof SESSION_DIMENSIONS)[number]): Body {
+  const flags = SESSION_FLAGS[field];
+  const values = field === 'device_type' ? DEVICE_TYPES : PAYMENT_METHODS;
   return {
     size: 0,
     track_total_hits: false,
     aggs: {
-      customers: distinctCustomers,
-      churned: { filter: churned, aggs: { customers: distinctCustomers } },
+      all: {
+        filter: { exists: { field: flags } },
+        aggs: { churned: { filter: CHURNED } },
+      },
       groups: {
-        terms: { field, size: 100, order: [{ _key: 'asc' }] },
-        aggs: {
-          customers: distinctCustomers,
-          churned: { filter: churned, aggs: { customers: distinctCustomers } },
+        filters: {
+          filters: Object.fromEntries(values.map((v) => [v, { term: { [`${flags}.${v}`]: true } }])),
         },
+        aggs: { churned: { filter: CHURNED } },
       },
     },
   };
@@ -186,32 +170,31 @@ export function shapeChurnBySessionField(
   response: SearchResponse,
 ): ChurnRateResult {
   const aggs = response.aggregations ?? {};
-  const count = (bucket: Record<string, unknown>) => {
-    const customers = subValue(bucket, 'customers') ?? 0;
-    const churned = subValue(bucket.churned as Record<string, unknown> | undefined, 'customers') ?? 0;
-    return { customers, churned, churn_rate: ratio(churned, customers) };
-  };
+  const all = (aggs.all ?? {}) as Record<string, unknown>;
+  const allCustomers = (all.doc_count as number | undefined) ?? 0;
+  const allChurned = subCount(all, 'churned');
   return {
     by,
     basis: 'customers_with_sessions',
-    overall: { key: 'all', ...count(aggs) },
+    overall: {
+      key: 'all',
+      customers: allCustomers,
+      churned: allChurned,
+      churn_rate: ratio(allChurned, allCustomers),
+    },
     groups: bucketsOf(aggs, 'groups')
-      .map((b) => ({ key: String(b.key), ...count(b) }))
+      .filter((b) => b.doc_count > 0)
+      .map((b) => {
+        const churned = subCount(b, 'churned');
+        return {
+          key: String(b.key),
+          customers: b.doc_count,
+          churned,
+          churn_rate: ratio(churned, b.doc_count),
+        };
+      })
       .sort((a, b) => b.customers - a.customers || a.key.localeCompare(b.key)),
   };
-}
-
-async function churnedCustomerIds(backend: SearchBackend, index: string): Promise<string[]> {
-  const ids: string[] = [];
-  const pageSize = 10_000;
-  let after: unknown[] | undefined;
-  for (;;) {
-    const page = await backend.search(index, churnedIdsBody(pageSize, after));
-    for (const hit of page.hits.hits) ids.push(hit._id);
-    const last = page.hits.hits.at(-1);
-    if (page.hits.hits.length < pageSize || !last?.sort) return ids;
-    after = last.sort;
-  }
 }
 
 // ---------------------------------------------------------------- spend, churned vs active
@@ -558,10 +541,9 @@ export const CANNED_QUERIES = [
     result: ChurnRateResultSchema,
     run: async (backend, indices, { by }) => {
       if (by === 'device_type' || by === 'payment_method') {
-        const ids = await churnedCustomerIds(backend, indices.customers);
         return shapeChurnBySessionField(
           by,
-          await backend.search(indices.sessions, churnBySessionFieldBody(by, ids)),
+          await backend.search(indices.customers, churnBySessionFieldBody(by)),
         );
       }
       return shapeChurnByCustomerField(

@@ -1,0 +1,155 @@
+/**
+ * `npm run bench -- queries`: p50/p95 of every canned query against the loaded population (the
+ * indices under ES_INDEX_PREFIX, or --index-prefix), beside the p50/p95 of a `_count` round trip
+ * measured in the same run, so the figures read as "x times a trivial request".
+ * `--synthetic N` first indexes a seeded population of N customers (about 10 sessions each) under a
+ * temporary prefix and deletes it afterwards, for when no pipeline run has loaded anything.
+ */
+import { parseArgs } from 'node:util';
+import type { Client } from '@elastic/elasticsearch';
+import { loadConfig } from '@churnstream/config';
+import { createElasticsearch } from '@churnstream/elasticsearch';
+import {
+  BulkWriter,
+  type IndexableEvent,
+  ElasticsearchSearchBackend,
+  bulkLines,
+  deleteSearchIndices,
+  detectSearchCapabilities,
+  elasticsearchBulkTransport,
+  installSearchIndices,
+  planOperations,
+  refreshSearchIndices,
+  runQuery,
+  searchIndexNames,
+} from '@churnstream/search';
+import type { Benchmark } from './benchmark';
+import { syntheticPopulation } from './queries.population';
+
+interface Timing {
+  p50: number;
+  p95: number;
+}
+
+async function time(fn: () => Promise<unknown>, runs: number, warmup: number): Promise<Timing> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? Number.NaN;
+  return { p50: at(0.5), p95: at(0.95) };
+}
+
+async function loadSynthetic(es: Client, prefix: string, customers: number): Promise<void> {
+  const capabilities = await detectSearchCapabilities(es);
+  await installSearchIndices(es, prefix, capabilities);
+  const names = searchIndexNames(prefix);
+  const writer = new BulkWriter(elasticsearchBulkTransport(es));
+  const started = performance.now();
+  let batch: IndexableEvent[] = [];
+  let events = 0;
+  const flush = async () => {
+    const planned = planOperations(batch, capabilities);
+    const result = await writer.write(planned.map((p) => bulkLines(p.operation, names[p.operation.index])));
+    if (result.rejected.length > 0)
+      throw new Error(`synthetic load rejected: ${result.rejected[0]?.reason ?? ''}`);
+    batch = [];
+  };
+  for (const event of syntheticPopulation(customers)) {
+    batch.push(event);
+    events++;
+    if (batch.length >= 5_000) await flush();
+  }
+  await flush();
+  await refreshSearchIndices(es, prefix);
+  const secs = (performance.now() - started) / 1000;
+  console.log(`loaded ${events} synthetic events (${customers} customers) in ${secs.toFixed(1)} s`);
+}
+
+export const bench: Benchmark = {
+  summary: 'p50/p95 of each canned query on the loaded population vs a _count round trip',
+  async run(argv: string[]): Promise<number> {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        runs: { type: 'string', default: '50' },
+        warmup: { type: 'string', default: '5' },
+        'index-prefix': { type: 'string' },
+        synthetic: { type: 'string' },
+      },
+    });
+    const runs = Number(values.runs);
+    const warmup = Number(values.warmup);
+    const config = loadConfig();
+    const es = createElasticsearch(config);
+    const synthetic = values.synthetic === undefined ? 0 : Number(values.synthetic);
+    const prefix =
+      synthetic > 0
+        ? `bench-queries-${Date.now().toString(36)}`
+        : (values['index-prefix'] ?? config.ES_INDEX_PREFIX);
+    const names = searchIndexNames(prefix);
+    try {
+      if (synthetic > 0) await loadSynthetic(es, prefix, synthetic);
+      if (!(await es.indices.exists({ index: names.customers }))) {
+        console.error(`no index ${names.customers}: run the pipeline first, or pass --synthetic 10000`);
+        return 1;
+      }
+      const customers = (await es.count({ index: names.customers })).count;
+      const sessions = (await es.count({ index: names.sessions })).count;
+      console.log(
+        `population: ${customers} customers, ${sessions} sessions in ${prefix}-*; ${runs} runs after ${warmup} warm-up each`,
+      );
+      if (customers === 0) {
+        console.error('the customers index is empty');
+        return 1;
+      }
+      const someone =
+        (await es.search({ index: names.customers, size: 1, _source: false, sort: ['_doc'] })).hits.hits[0]
+          ?._id ?? 'none';
+      const backend = new ElasticsearchSearchBackend(es);
+      const cases: [string, string, Record<string, string>][] = [
+        ['customers-by-gender', 'customers-by-gender', {}],
+        ['churn-rate country', 'churn-rate', { by: 'country' }],
+        ['churn-rate age_band', 'churn-rate', { by: 'age_band' }],
+        ['churn-rate device_type', 'churn-rate', { by: 'device_type' }],
+        ['churn-rate payment_method', 'churn-rate', { by: 'payment_method' }],
+        ['spend-by-churn', 'spend-by-churn', {}],
+        ['sessions-per-day', 'sessions-per-day', {}],
+        ['top-churn-risk n=10', 'top-churn-risk', { n: '10' }],
+        ['customer', 'customer', { id: someone }],
+      ];
+      const baseline = await time(() => es.count({ index: names.customers }), runs, warmup);
+      const rows: [string, Timing][] = [['baseline: _count round trip', baseline]];
+      for (const [label, name, params] of cases) {
+        const outcome = await runQuery(backend, names, name, params);
+        if (outcome.status !== 'ok') throw new Error(`${label}: ${outcome.message}`);
+        rows.push([label, await time(() => runQuery(backend, names, name, params), runs, warmup)]);
+      }
+      const width = Math.max(...rows.map(([l]) => l.length));
+      console.log(
+        `\n${'query'.padEnd(width)}  ${'p50 ms'.padStart(8)}  ${'p95 ms'.padStart(8)}  ${'p50/baseline'.padStart(12)}`,
+      );
+      for (const [label, t] of rows) {
+        console.log(
+          `${label.padEnd(width)}  ${t.p50.toFixed(1).padStart(8)}  ${t.p95.toFixed(1).padStart(8)}  ${(t.p50 / baseline.p50).toFixed(1).padStart(11)}x`,
+        );
+      }
+      const slow = rows.slice(1).filter(([, t]) => t.p50 >= 50);
+      console.log(
+        `\n${rows.length - 1} queries; slowest p50 ${Math.max(...rows.slice(1).map(([, t]) => t.p50)).toFixed(1)} ms; ` +
+          (slow.length === 0
+            ? 'every p50 under 50 ms'
+            : `p50 at or over 50 ms: ${slow.map(([l]) => l).join(', ')}`),
+      );
+      return 0;
+    } finally {
+      if (synthetic > 0) await deleteSearchIndices(es, prefix);
+      await es.close();
+    }
+  },
+};
