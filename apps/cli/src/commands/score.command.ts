@@ -6,6 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { customerFeatures } from '@churnstream/churn';
 import { AppError } from '@churnstream/errors';
@@ -38,6 +39,9 @@ export const command: CliCommand = {
     }
     if (values.model === undefined || values.in === undefined || values.out === undefined) {
       throw new AppError('CONFIG_INVALID', `--model, --in and --out are required\n\n${HELP}`);
+    }
+    if (!existsSync(resolve(values.in))) {
+      throw new AppError('CONFIG_INVALID', `--in ${resolve(values.in)}: no such dataset folder`);
     }
     const started = performance.now();
     const model = await loadModel(resolve(values.model));

@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AppError } from '@churnstream/errors';
 import { DEFAULT_ENGINE, ENGINE_NAMES, isEngineName } from '@churnstream/forest';
@@ -122,6 +123,7 @@ export const command: CliCommand = {
       ),
     };
     const inDir = resolve(values.in);
+    if (!existsSync(inDir)) throw new AppError('CONFIG_INVALID', `--in ${inDir}: no such dataset folder`);
     const outDir = resolve(values.out);
 
     const started = performance.now();
