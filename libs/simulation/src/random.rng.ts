@@ -23,14 +23,20 @@ export function mix32(a: number, b: number, c: number): number {
 
 /**
  * sfc32 over a slot of a shared Uint32Array, so that a million per-customer generators cost
- * 16 bytes each and no objects. `at(slot)` selects which generator the next draws come from.
+ * 16 bytes each and no objects. `at(slot)` selects which generator the next draws come from. The
+ * state may live inside a caller's buffer (`stride` and `base` in 32-bit words), next to other
+ * per-slot data, so that one customer's data shares cache lines.
  */
 export class Rng {
   private readonly state: Uint32Array;
+  private readonly stride: number;
+  private readonly base: number;
   private o = 0;
 
-  constructor(slots = 1) {
-    this.state = new Uint32Array(slots * 4);
+  constructor(slots = 1, state?: Uint32Array, stride = 4, base = 0) {
+    this.state = state ?? new Uint32Array(slots * 4);
+    this.stride = state === undefined ? 4 : stride;
+    this.base = state === undefined ? 0 : base;
   }
 
   /** A single generator seeded from (seed, stream, index). */
@@ -41,7 +47,7 @@ export class Rng {
   }
 
   seedSlot(slot: number, seed: number, stream: number, index: number): this {
-    const o = slot * 4;
+    const o = slot * this.stride + this.base;
     const s = this.state;
     s[o] = mix32(seed, stream, index);
     s[o + 1] = mix32(index, seed, stream + 0x51ed27);
@@ -53,7 +59,7 @@ export class Rng {
   }
 
   at(slot: number): this {
-    this.o = slot * 4;
+    this.o = slot * this.stride + this.base;
     return this;
   }
 

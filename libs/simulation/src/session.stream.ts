@@ -2,7 +2,7 @@
 /**
  * All sessions of a population, lazily, in event-time order (session_end, then customer index).
  *
- * Each customer is a lazy stream that holds only its next session; a binary heap over the customers
+ * Each customer is a lazy stream that holds only its next session; a 4-ary heap over the customers
  * merges the streams. Memory is O(customers) whatever the number of sessions. A customer's session
  * starts are the order statistics of its visit process, drawn one at a time (the next of the remaining
  * k sorted uniforms is 1 - (1 - previous) * V^(1/k)), so they come out sorted; a customer's sessions
@@ -27,50 +27,86 @@ export function* sessionStream(pop: Population): Generator<SessionRecord, void, 
   }
 }
 
+/**
+ * Per-customer fields, packed in one Float64Array with this stride (3 cache lines a customer) so that
+ * drawing a session touches a few cache lines rather than one per field: with a million customers
+ * the merge is bound by memory latency, not arithmetic.
+ */
+const F = {
+  q: 0,
+  prevEnd: 1,
+  start: 2,
+  end: 3,
+  cents: 4,
+  pages: 5,
+  cart: 6,
+  bought: 7,
+  dev: 8,
+  pay: 9,
+  /** Sessions still to draw after the current one. */
+  remaining: 10,
+  u0: 11,
+  uLapse: 12,
+  massPre: 13,
+  massTotal: 14,
+  earliest: 15,
+  lapseAt: 16,
+  cartP: 17,
+  checkoutP: 18,
+  price: 19,
+  device: 20,
+  payment: 21,
+} as const;
+const STRIDE = 24;
+/** The 4-word PRNG state sits in the last two doubles of each stride (32-bit words 44..47). */
+const RNG_WORD = 2 * (STRIDE - 2);
+const ARITY = 4;
+
 /** The merge state; exposed for callers that want to avoid generator overhead. */
 export class SessionGenerator {
   private readonly rng: Rng;
-  private readonly done: Uint32Array;
-  private readonly q: Float64Array;
-  private readonly prevEnd: Float64Array;
-  private readonly start: Float64Array;
-  private readonly end: Float64Array;
-  private readonly pages: Uint32Array;
-  private readonly cart: Uint32Array;
-  private readonly bought: Uint32Array;
-  private readonly cents: Float64Array;
-  private readonly dev: Uint8Array;
-  private readonly pay: Uint8Array;
-  private readonly heap: Int32Array;
+  private readonly f: Float64Array;
+  /** A 4-ary min-heap of customers by (session_end, index), with the keys stored in heap order. */
+  private readonly heapKey: Float64Array;
+  private readonly heapIdx: Int32Array;
   private size = 0;
   private readonly tau: number;
   private readonly visitFactor: number;
 
   constructor(private readonly pop: Population) {
     const n = pop.customerCount;
-    this.rng = new Rng(n);
-    this.done = new Uint32Array(n);
-    this.q = new Float64Array(n);
-    this.prevEnd = new Float64Array(n);
-    this.start = new Float64Array(n);
-    this.end = new Float64Array(n);
-    this.pages = new Uint32Array(n);
-    this.cart = new Uint32Array(n);
-    this.bought = new Uint32Array(n);
-    this.cents = new Float64Array(n);
-    this.dev = new Uint8Array(n);
-    this.pay = new Uint8Array(n);
-    this.heap = new Int32Array(n);
+    const buffer = new ArrayBuffer(n * STRIDE * 8);
+    this.f = new Float64Array(buffer);
+    this.rng = new Rng(n, new Uint32Array(buffer), 2 * STRIDE, RNG_WORD);
+    this.heapKey = new Float64Array(n);
+    this.heapIdx = new Int32Array(n);
     this.tau = pop.scenario.lapse.visitDecayDays * 24;
     this.visitFactor = pop.scenario.lapse.visitFactor;
+    const f = this.f;
     for (let i = 0; i < n; i++) {
-      if (pop.sessionsOf[i] === 0) continue;
+      const count = pop.sessionsOf[i]!;
+      if (count === 0) continue;
+      const o = i * STRIDE;
+      f[o + F.prevEnd] = -Infinity;
+      f[o + F.remaining] = count;
+      f[o + F.u0] = pop.u0[i]!;
+      f[o + F.uLapse] = pop.uLapse[i]!;
+      f[o + F.massPre] = pop.massPre[i]!;
+      f[o + F.massTotal] = pop.massTotal[i]!;
+      f[o + F.earliest] = Math.max(pop.since[i]!, pop.windowStartMs);
+      f[o + F.lapseAt] = pop.lapseAt[i]!;
+      f[o + F.cartP] = pop.cartP[i]!;
+      f[o + F.checkoutP] = pop.checkoutP[i]!;
+      f[o + F.price] = pop.priceCents[i]!;
+      f[o + F.device] = pop.device[i]!;
+      f[o + F.payment] = pop.payment[i]!;
       this.rng.seedSlot(i, pop.seed, STREAM.sessions, i);
-      this.prevEnd[i] = -Infinity;
       this.advance(i);
-      this.heap[this.size++] = i;
+      this.heapKey[this.size] = f[o + F.end]!;
+      this.heapIdx[this.size] = i;
+      this.size++;
     }
-    for (let k = (this.size >>> 1) - 1; k >= 0; k--) this.siftDown(k);
+    for (let k = Math.floor((this.size - 2) / ARITY); k >= 0; k--) this.siftDown(k);
   }
 
   /**
@@ -80,62 +116,68 @@ export class SessionGenerator {
    */
   next(seq: number, into?: SessionRecord): SessionRecord | null {
     if (this.size === 0) return null;
-    const i = this.heap[0]!;
+    const i = this.heapIdx[0]!;
     const pop = this.pop;
-    const pay = this.pay[i]!;
+    const f = this.f;
+    const o = i * STRIDE;
+    const pay = f[o + F.pay]!;
     const rec = into ?? emptySession();
     rec.session_id = pop.sessionId(seq);
     rec.customer_id = pop.customerId(i);
     rec.customer_index = i;
-    rec.session_start = this.start[i]!;
-    rec.session_end = this.end[i]!;
-    rec.pages_viewed = this.pages[i]!;
-    rec.products_added_to_cart = this.cart[i]!;
-    rec.products_purchased = this.bought[i]!;
-    rec.total_spent_cents = this.cents[i]!;
-    rec.device_type = DEVICE_TYPES[this.dev[i]!]!;
+    rec.session_start = f[o + F.start]!;
+    rec.session_end = f[o + F.end]!;
+    rec.pages_viewed = f[o + F.pages]!;
+    rec.products_added_to_cart = f[o + F.cart]!;
+    rec.products_purchased = f[o + F.bought]!;
+    rec.total_spent_cents = f[o + F.cents]!;
+    rec.device_type = DEVICE_TYPES[f[o + F.dev]!]!;
     rec.payment_method = pay === NO_PAYMENT ? null : PAYMENT_METHODS[pay]!;
-    if (this.done[i]! < pop.sessionsOf[i]!) {
+    if (f[o + F.remaining]! > 0) {
       this.advance(i);
+      this.heapKey[0] = f[o + F.end]!;
     } else {
-      this.heap[0] = this.heap[--this.size]!;
+      this.size--;
+      this.heapKey[0] = this.heapKey[this.size]!;
+      this.heapIdx[0] = this.heapIdx[this.size]!;
     }
-    if (this.size > 0) this.siftDown(0);
+    if (this.size > 1) this.siftDown(0);
     return rec;
   }
 
   /** Activity time at quantile x of the customer's session mass (pre-lapse uniform, post-lapse decaying). */
-  private quantileToActivity(i: number, x: number): number {
-    const pop = this.pop;
-    const m = x * pop.massTotal[i]!;
-    const pre = pop.massPre[i]!;
-    const u0 = pop.u0[i]!;
+  private quantileToActivity(o: number, x: number): number {
+    const f = this.f;
+    const m = x * f[o + F.massTotal]!;
+    const pre = f[o + F.massPre]!;
+    const u0 = f[o + F.u0]!;
     if (m <= pre) return u0 + m;
-    const uL = pop.uLapse[i]!;
+    const uL = f[o + F.uLapse]!;
     const tau = this.tau;
     const a = Math.max(u0, uL);
     const arg = Math.exp(-(a - uL) / tau) - (m - pre) / (this.visitFactor * tau);
     return uL - tau * Math.log(Math.max(arg, 1e-300));
   }
 
-  /** Draws customer i's next session into the per-customer slots. */
+  /** Draws customer i's next session into its packed fields. */
   private advance(i: number): void {
     const pop = this.pop;
     const s = pop.scenario;
+    const f = this.f;
+    const o = i * STRIDE;
     const rng = this.rng.at(i);
-    const remaining = pop.sessionsOf[i]! - this.done[i]!;
-    const q = 1 - (1 - this.q[i]!) * Math.pow(rng.uniform(), 1 / remaining);
-    this.q[i] = q;
-    this.done[i]!++;
+    const remaining = f[o + F.remaining]!;
+    const q = 1 - (1 - f[o + F.q]!) * Math.pow(rng.uniform(), 1 / remaining);
+    f[o + F.q] = q;
+    f[o + F.remaining] = remaining - 1;
 
     const snapshot = pop.snapshotAtMs;
-    const earliest = Math.max(pop.since[i]!, pop.windowStartMs);
-    let start = Math.ceil(pop.clock.toReal(this.quantileToActivity(i, q)));
-    start = Math.min(snapshot, Math.max(start, earliest, this.prevEnd[i]! + GAP_MS));
+    let start = Math.ceil(pop.clock.toReal(this.quantileToActivity(o, q)));
+    start = Math.min(snapshot, Math.max(start, f[o + F.earliest]!, f[o + F.prevEnd]! + GAP_MS));
 
-    const lapsed = start >= pop.lapseAt[i]!;
-    const hasCart = rng.chance(pop.cartP[i]!);
-    const buys = hasCart && rng.chance(pop.checkoutP[i]! * (lapsed ? s.lapse.purchaseFactor : 1));
+    const lapsed = start >= f[o + F.lapseAt]!;
+    const hasCart = rng.chance(f[o + F.cartP]!);
+    const buys = hasCart && rng.chance(f[o + F.checkoutP]! * (lapsed ? s.lapse.purchaseFactor : 1));
     const median =
       s.session.medianMinutes *
       (hasCart ? s.session.cartDurationFactor : 1) *
@@ -148,55 +190,56 @@ export class SessionGenerator {
     if (buys) {
       bought = 1;
       for (let k = 1; k < cart; k++) if (rng.chance(s.funnel.extraItemBuyRate)) bought++;
-      const level = pop.priceCents[i]!;
+      const level = f[o + F.price]!;
       for (let k = 0; k < bought; k++)
         cents += Math.max(99, Math.round(rng.logNormal(level, s.prices.itemSigma)));
     }
-    const stick = s.devices.stickiness;
-    this.dev[i] = rng.chance(stick) ? pop.device[i]! : rng.pick(pop.deviceCum);
-    this.pay[i] =
+    f[o + F.dev] = rng.chance(s.devices.stickiness) ? f[o + F.device]! : rng.pick(pop.deviceCum);
+    f[o + F.pay] =
       bought === 0
         ? NO_PAYMENT
         : rng.chance(s.payments.stickiness)
-          ? pop.payment[i]!
+          ? f[o + F.payment]!
           : rng.pick(pop.paymentCum);
 
     const end = Math.min(snapshot, start + Math.round(minutes * 60_000));
-    this.start[i] = start;
-    this.end[i] = end;
-    this.prevEnd[i] = end;
-    this.pages[i] = pages;
-    this.cart[i] = cart;
-    this.bought[i] = bought;
-    this.cents[i] = cents;
+    f[o + F.start] = start;
+    f[o + F.end] = end;
+    f[o + F.prevEnd] = end;
+    f[o + F.pages] = pages;
+    f[o + F.cart] = cart;
+    f[o + F.bought] = bought;
+    f[o + F.cents] = cents;
   }
 
   private siftDown(k: number): void {
-    const heap = this.heap;
-    const end = this.end;
+    const key = this.heapKey;
+    const idx = this.heapIdx;
     const size = this.size;
-    const item = heap[k]!;
-    const itemEnd = end[item]!;
+    const itemKey = key[k]!;
+    const item = idx[k]!;
     for (;;) {
-      let child = 2 * k + 1;
-      if (child >= size) break;
-      let c = heap[child]!;
-      let cEnd = end[c]!;
-      const right = child + 1;
-      if (right < size) {
-        const r = heap[right]!;
-        const rEnd = end[r]!;
-        if (rEnd < cEnd || (rEnd === cEnd && r < c)) {
-          child = right;
-          c = r;
-          cEnd = rEnd;
+      const first = ARITY * k + 1;
+      if (first >= size) break;
+      const last = Math.min(first + ARITY, size);
+      let best = first;
+      let bestKey = key[first]!;
+      let bestIdx = idx[first]!;
+      for (let c = first + 1; c < last; c++) {
+        const ck = key[c]!;
+        // Ties on session_end go to the lower customer index, so the order is fully determined.
+        if (ck < bestKey || (ck === bestKey && idx[c]! < bestIdx)) {
+          best = c;
+          bestKey = ck;
+          bestIdx = idx[c]!;
         }
       }
-      // Ties on session_end go to the lower customer index, so the order is fully determined.
-      if (itemEnd < cEnd || (itemEnd === cEnd && item < c)) break;
-      heap[k] = c;
-      k = child;
+      if (itemKey < bestKey || (itemKey === bestKey && item < bestIdx)) break;
+      key[k] = bestKey;
+      idx[k] = bestIdx;
+      k = best;
     }
-    heap[k] = item;
+    key[k] = itemKey;
+    idx[k] = item;
   }
 }
