@@ -275,6 +275,21 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('resolves with `docker compose config`, when Compose is installed (COMPOSE_BIN overrides)', (t) => {
+    const [bin, ...prefix] = process.env.COMPOSE_BIN ? [process.env.COMPOSE_BIN] : ['docker', 'compose'];
+    const probe = spawnSync(bin ?? 'docker', [...prefix, 'version'], { encoding: 'utf8' });
+    if (probe.error || probe.status !== 0) {
+      t.skip('Docker Compose is not installed');
+      return;
+    }
+    const run = spawnSync(
+      bin ?? 'docker',
+      [...prefix, '--project-directory', REPO_ROOT, '-f', 'docker-compose.yml', 'config', '--quiet'],
+      { cwd: REPO_ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } },
+    );
+    assert.equal(run.status, 0, run.stderr);
+  });
+
   it('has Prometheus scrape every app on its port', () => {
     const prom = yamlDocuments('dashboards/prometheus/prometheus.yml')[0] ?? {};
     const jobs = prom.scrape_configs as JsonObject[];
