@@ -142,7 +142,7 @@ export class ElasticsearchSearchBackend implements SearchBackend {
   constructor(private readonly client: Client) {}
 
   async search(index: string, body: Record<string, unknown>): Promise<SearchResponse> {
-    const response = await this.client.search({ index, ...body });
+    const response = await this.client.search({ index, ignore_unavailable: true, ...body });
     return response as unknown as SearchResponse;
   }
 

@@ -238,6 +238,8 @@ export function spendBody(): Body {
 const cents = (value: number | null | undefined) =>
   value === null || value === undefined ? null : Math.round(value * 100) / 100;
 
+const round3 = (value: number | null) => (value === null ? null : Math.round(value * 1000) / 1000);
+
 export function shapeSpend(response: SearchResponse): SpendResult {
   const buckets = bucketsOf(response.aggregations, 'groups');
   const order = ['churned', 'active'] as const;
@@ -263,8 +265,8 @@ export function shapeSpend(response: SearchResponse): SpendResult {
           p50: cents(pct['50.0']),
           p90: cents(pct['90.0']),
         },
-        avg_session_count: subValue(b, 'sessions'),
-        avg_products_purchased: subValue(b, 'purchases'),
+        avg_session_count: round3(subValue(b, 'sessions')),
+        avg_products_purchased: round3(subValue(b, 'purchases')),
       };
     }),
   };
