@@ -20,6 +20,8 @@ export interface StreamOptions {
   /** Most events per produce request. */
   batchSize?: number;
   onProgress?(progress: StreamProgress): void;
+  /** Called after each produce request is acknowledged, with its events (load tests sample latency). */
+  onSent?(events: readonly OutgoingEvent[], ackedAtMs: number): void;
   signal?: AbortSignal;
 }
 
@@ -81,6 +83,7 @@ export class StreamService {
     };
     const flush = async () => {
       await this.producer.send(batch);
+      options.onSent?.(batch, Date.now());
       batch = [];
       if (Date.now() - lastReport >= 1_000) {
         lastReport = Date.now();
