@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ActivityEventSchema, type ActivityEvent } from '@churnstream/contracts';
-import { activityEventCount, activityEvents, sessionContract } from './activity.events';
+import { activityEventCount, activityEventKey, activityEvents, sessionContract } from './activity.events';
 import { generatePopulation } from './population.model';
 import { sessionStream } from './session.stream';
 
@@ -58,5 +58,13 @@ describe(activityEvents.name, () => {
   it('replays the same sequence for the same seed', () => {
     const again = [...activityEvents(options, { tickEveryMs })];
     assert.deepEqual(again, events);
+  });
+
+  it('keys registrations and sessions by customer_id and ticks by nothing', () => {
+    for (const e of events) {
+      const key = activityEventKey(e);
+      if (e.event_type === 'clock_tick') assert.equal(key, null);
+      else assert.match(key ?? '', /^C\d{6}$/);
+    }
   });
 });

@@ -114,3 +114,15 @@ export function* activityEvents(
     }
   }
 }
+
+/** The Kafka key of an activity event: its customer_id, or null for a clock tick (sent to every partition). */
+export function activityEventKey(event: ActivityEvent): string | null {
+  switch (event.event_type) {
+    case 'customer_registered':
+      return event.customer.customer_id;
+    case 'session_ended':
+      return event.session.customer_id;
+    case 'clock_tick':
+      return null;
+  }
+}
