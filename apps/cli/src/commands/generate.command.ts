@@ -56,8 +56,10 @@ function progressLine(): (phase: string, done: number, total: number) => void {
   return (phase, done, total) => {
     const now = performance.now();
     if (phase !== phaseName) {
+      // A rate over a phase's first few records means nothing: report from 2 s into the phase.
       phaseName = phase;
       phaseStarted = now;
+      last = now;
     }
     if (now - last < 2000) return;
     last = now;
