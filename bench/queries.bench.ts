@@ -53,7 +53,7 @@ async function loadSynthetic(es: Client, prefix: string, customers: number): Pro
   let batch: IndexableEvent[] = [];
   let events = 0;
   const flush = async () => {
-    const planned = planOperations(batch, capabilities);
+    const planned = planOperations(batch);
     const result = await writer.write(planned.map((p) => bulkLines(p.operation, names[p.operation.index])));
     if (result.rejected.length > 0)
       throw new Error(`synthetic load rejected: ${result.rejected[0]?.reason ?? ''}`);

@@ -144,7 +144,7 @@ describe('canned queries (real Elasticsearch, hand-built population)', () => {
     es = createElasticsearch(loadConfig());
     const capabilities = await detectSearchCapabilities(es);
     await installSearchIndices(es, prefix, capabilities);
-    const planned = planOperations(events(), capabilities);
+    const planned = planOperations(events());
     const writer = new BulkWriter(elasticsearchBulkTransport(es, { refresh: 'wait_for' }));
     const result = await writer.write(planned.map((p) => bulkLines(p.operation, indices[p.operation.index])));
     assert.deepEqual(result.rejected, []);

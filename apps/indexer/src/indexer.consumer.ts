@@ -51,14 +51,10 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnModuleDestroy 
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.capabilities.scaledFloat || !this.capabilities.painless) {
+    if (!this.capabilities.scaledFloat) {
       this.logger.warn(
-        `Elasticsearch lacks ${[
-          this.capabilities.scaledFloat ? '' : 'mapper-extras (money mapped as double, not scaled_float)',
-          this.capabilities.painless ? '' : 'lang-painless (churned: last writer wins, not newest watermark)',
-        ]
-          .filter(Boolean)
-          .join(' and ')}: install the modules for the intended mappings`,
+        'Elasticsearch lacks the mapper-extras module: money is mapped as double, not scaled_float(100). ' +
+          'Use a distribution with the module for the intended mappings.',
       );
     }
     const installed = await installSearchIndices(this.es, this.config.ES_INDEX_PREFIX, this.capabilities);

@@ -7,7 +7,6 @@ import {
   BulkWriter,
   type ChurnedAsOfReader,
   type PlannedOperation,
-  type SearchCapabilities,
   type SearchIndex,
   bulkLines,
   churnedWriteIds,
@@ -19,12 +18,7 @@ import { CONFIG, SERVICE_NAME } from '@churnstream/service-kit';
 import { rejectionDeadLetters } from './indexer.dead-letters';
 import type { IndexerEvent } from './indexer.events';
 import { IndexerMetrics } from './indexer.metrics';
-import {
-  BULK_TRANSPORT,
-  CHURNED_AS_OF_READER,
-  INDEXER_PRODUCER,
-  SEARCH_CAPABILITIES,
-} from './indexer.tokens';
+import { BULK_TRANSPORT, CHURNED_AS_OF_READER, INDEXER_PRODUCER } from './indexer.tokens';
 
 export interface IndexBatchResult {
   events: number;
@@ -44,7 +38,7 @@ export class IndexerService {
   private readonly logger = new Logger(IndexerService.name);
   private readonly indices: Record<SearchIndex, string>;
   private readonly deadLetterTopic: string;
-  /** Degraded mode only: serializes read-then-write of `churned` across concurrent partitions. */
+  /** Serializes the read-then-write of `churned` across partitions handled concurrently. */
   private churnedLock: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -53,7 +47,6 @@ export class IndexerService {
     @Inject(BULK_TRANSPORT) private readonly transport: BulkTransport,
     @Inject(INDEXER_PRODUCER) private readonly producer: EventProducer,
     @Inject(IndexerMetrics) private readonly metrics: IndexerMetrics,
-    @Inject(SEARCH_CAPABILITIES) private readonly capabilities: SearchCapabilities,
     @Inject(CHURNED_AS_OF_READER) private readonly readChurnedAsOf: ChurnedAsOfReader,
   ) {
     this.indices = searchIndexNames(config.ES_INDEX_PREFIX);
@@ -76,9 +69,9 @@ export class IndexerService {
       planned,
       result: await writer.write(planned.map((p) => bulkLines(p.operation, this.indices[p.operation.index]))),
     });
-    const ids = this.capabilities.painless ? [] : churnedWriteIds(plan);
+    const ids = churnedWriteIds(plan);
     if (ids.length === 0) return send(plan);
-    // Without update scripts, the newest-watermark rule for `churned` is read-then-write, one at a time.
+    // The newest-watermark rule for `churned` is read-then-write, so these writes go one at a time.
     const run = this.churnedLock.then(async () =>
       send(guardChurnedWrites(plan, await this.readChurnedAsOf(ids))),
     );
@@ -88,10 +81,7 @@ export class IndexerService {
 
   async indexBatch(batch: ConsumedBatch<IndexerEvent>): Promise<IndexBatchResult> {
     this.metrics.service.eventsIn.inc({ topic: batch.topic }, batch.events.length);
-    const plan = planOperations(
-      batch.events.map((e) => e.event),
-      this.capabilities,
-    );
+    const plan = planOperations(batch.events.map((e) => e.event));
     const { planned, result } = await this.write(plan, batch.heartbeat);
     const rejectedItems = new Set(result.rejected.map((r) => r.item));
     planned.forEach((p, item) => {

@@ -2,7 +2,6 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChurnScore, FeaturesUpdated, SessionEnded } from '@churnstream/contracts';
 import {
-  CHURNED_SCRIPT,
   ageBand,
   bulkLines,
   churnedWriteIds,
@@ -99,14 +98,11 @@ describe('operationsFor', () => {
     assert.equal(op?.action === 'index' ? op.document.spend_per_product : 'missing', null);
   });
 
-  it('writes the aggregate under its own names, never erasing the profile with nulls, and guards churned by watermark', () => {
+  it('writes the aggregate under its own names, never erasing the profile with nulls, with churned as of the watermark', () => {
     const [op] = operationsFor(features);
-    assert.ok(op?.action === 'script');
+    assert.ok(op?.action === 'merge');
     assert.equal(op.id, 'C1');
-    assert.equal(op.script.source, CHURNED_SCRIPT);
-    assert.equal(op.script.params.churned, false);
-    assert.equal(op.script.params.as_of, Date.parse('2026-01-02T00:00:00.000Z'));
-    assert.deepEqual(op.script.params.doc, {
+    assert.deepEqual(op.document, {
       customer_id: 'C1',
       age: 34,
       age_band: '25-34',
@@ -122,6 +118,8 @@ describe('operationsFor', () => {
       last_active_at: '2026-01-01T10:05:30.500Z',
       last_purchase_at: null,
       updated_at: '2026-01-02T00:00:00.000Z',
+      churned: false,
+      churned_as_of: Date.parse('2026-01-02T00:00:00.000Z'),
     });
   });
 
@@ -180,12 +178,11 @@ describe('planOperations', () => {
   });
 });
 
-describe('guardChurnedWrites (no update scripts on the cluster)', () => {
-  const degraded = { scaledFloat: false, painless: false };
+describe('guardChurnedWrites', () => {
   const asOf = Date.parse(features.watermark);
 
   it('drops churned from a write older than the stored decision and keeps the rest of it', () => {
-    const planned = planOperations([features], degraded);
+    const planned = planOperations([features]);
     assert.deepEqual(churnedWriteIds(planned), ['C1']);
     const [guarded] = guardChurnedWrites(planned, new Map([['C1', asOf + 1]]));
     const doc = guarded?.operation.action === 'merge' ? guarded.operation.document : {};
@@ -195,7 +192,7 @@ describe('guardChurnedWrites (no update scripts on the cluster)', () => {
   });
 
   it('keeps churned when the write is as new as or newer than the stored decision', () => {
-    const planned = planOperations([features], degraded);
+    const planned = planOperations([features]);
     for (const stored of [new Map<string, number>(), new Map([['C1', asOf]]), new Map([['C1', asOf - 1]])]) {
       const [guarded] = guardChurnedWrites(planned, stored);
       assert.equal(
@@ -213,14 +210,6 @@ describe('bulkLines', () => {
     const [action, body] = bulkLines(merge, 'p-customers');
     assert.deepEqual(action, { update: { _index: 'p-customers', _id: 'C1', retry_on_conflict: 5 } });
     assert.equal((body as { doc_as_upsert: boolean }).doc_as_upsert, true);
-  });
-
-  it('runs the churned script on creation too (scripted upsert)', () => {
-    const [op] = operationsFor(features);
-    assert.ok(op);
-    const [, body] = bulkLines(op, 'p-customers');
-    assert.deepEqual((body as { scripted_upsert: boolean; upsert: object }).upsert, {});
-    assert.equal((body as { scripted_upsert: boolean }).scripted_upsert, true);
   });
 });
 

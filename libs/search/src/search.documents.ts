@@ -4,11 +4,12 @@
  * Every operation is idempotent, so at-least-once delivery ends in exactly the same documents:
  * - documents with their own id (sessions by session_id, scores by the churn_score event_id) are
  *   written whole with `index`;
- * - the customer document is assembled from partial updates (upserts) by four sources, each owning
- *   its own fields: registration -> profile, features_updated -> aggregate + updated_at,
- *   churn_score -> churn_score/churn_predicted/model_version/scored_at, and `churned`, which both
- *   features_updated and churn_flag carry: it is written by a script that keeps the decision with
- *   the newest watermark, so the order in which the two topics arrive does not matter.
+ * - the customer document is assembled from partial updates (upserts) by several sources, each
+ *   owning its own fields: registration -> profile, features_updated -> aggregate + updated_at,
+ *   churn_score -> churn_score/churn_predicted/model_version/scored_at, sessions -> the "used" flags;
+ * - `churned` is carried by both features_updated and churn_flag, on two topics read in no fixed
+ *   order: each write carries its watermark as `churned_as_of`, and guardChurnedWrites (applied by
+ *   the indexer against the stored value, under a lock) drops any older than what is stored.
  */
 import type {
   ChurnFlag,
@@ -17,32 +18,14 @@ import type {
   FeaturesUpdated,
   SessionEnded,
 } from '@churnstream/contracts';
-import { FULL_CAPABILITIES, type SearchCapabilities, type SearchIndex } from './search.mappings';
+import type { SearchIndex } from './search.mappings';
 
 export type IndexableEvent =
   CustomerRegistered | SessionEnded | FeaturesUpdated | ChurnFlag | ChurnScore | { event_type: 'clock_tick' };
 
 export type IndexOperation =
   | { action: 'index'; index: SearchIndex; id: string; document: Record<string, unknown> }
-  | { action: 'merge'; index: SearchIndex; id: string; document: Record<string, unknown> }
-  | {
-      action: 'script';
-      index: SearchIndex;
-      id: string;
-      script: { source: string; params: Record<string, unknown> };
-    };
-
-/**
- * Copies `params.doc` into the customer and sets `churned` only when this decision is at least as
- * new as the stored one. Created empty (scripted upsert) when the customer is not there yet.
- */
-export const CHURNED_SCRIPT = [
-  'def s = ctx._source;',
-  'if (params.doc != null) { for (e in params.doc.entrySet()) { s[e.getKey()] = e.getValue(); } }',
-  'if (s.churned_as_of == null || params.as_of >= s.churned_as_of) {',
-  '  s.churned = params.churned; s.churned_as_of = params.as_of;',
-  '}',
-].join(' ');
+  | { action: 'merge'; index: SearchIndex; id: string; document: Record<string, unknown> };
 
 const AGE_BANDS: readonly [number, string][] = [
   [18, 'under_18'],
@@ -129,26 +112,13 @@ function churnedUpdate(
   churned: boolean,
   watermark: string,
   doc: Record<string, unknown> | null,
-  capabilities: SearchCapabilities,
 ): IndexOperation {
-  if (!capabilities.painless) {
-    // Degraded (no scripts on this cluster): the last write of `churned` wins.
-    const document = { customer_id: customerId, ...doc, churned, churned_as_of: Date.parse(watermark) };
-    return { action: 'merge', index: 'customers', id: customerId, document };
-  }
-  return {
-    action: 'script',
-    index: 'customers',
-    id: customerId,
-    script: { source: CHURNED_SCRIPT, params: { doc, churned, as_of: Date.parse(watermark) } },
-  };
+  const document = { customer_id: customerId, ...doc, churned, churned_as_of: Date.parse(watermark) };
+  return { action: 'merge', index: 'customers', id: customerId, document };
 }
 
 /** The bulk operations one event leads to (none for a clock tick). */
-export function operationsFor(
-  event: IndexableEvent,
-  capabilities: SearchCapabilities = FULL_CAPABILITIES,
-): IndexOperation[] {
+export function operationsFor(event: IndexableEvent): IndexOperation[] {
   switch (event.event_type) {
     case 'customer_registered':
       return [
@@ -189,10 +159,10 @@ export function operationsFor(
         last_purchase_at: a.last_purchase_at,
         updated_at: event.watermark,
       };
-      return [churnedUpdate(a.customer_id, event.churned, event.watermark, doc, capabilities)];
+      return [churnedUpdate(a.customer_id, event.churned, event.watermark, doc)];
     }
     case 'churn_flag':
-      return [churnedUpdate(event.customer_id, event.churned, event.watermark, null, capabilities)];
+      return [churnedUpdate(event.customer_id, event.churned, event.watermark, null)];
     case 'churn_score':
       return [
         {
@@ -227,13 +197,10 @@ export interface PlannedOperation {
  * is the newest, so the documents end exactly as if every operation had been applied in turn.
  * The "used" flags of a customer's sessions are unioned instead (they only ever become true).
  */
-export function planOperations(
-  events: readonly IndexableEvent[],
-  capabilities: SearchCapabilities = FULL_CAPABILITIES,
-): PlannedOperation[] {
+export function planOperations(events: readonly IndexableEvent[]): PlannedOperation[] {
   const planned = new Map<string, PlannedOperation>();
   events.forEach((event, source) => {
-    for (const operation of operationsFor(event, capabilities)) {
+    for (const operation of operationsFor(event)) {
       const key = `${event.event_type}\u0000${operation.index}\u0000${operation.id}`;
       const previous = planned.get(key);
       planned.delete(key);
@@ -261,21 +228,12 @@ export function bulkLines(operation: IndexOperation, indexName: string): [object
         { update: { ...target, retry_on_conflict: 5 } },
         { doc: operation.document, doc_as_upsert: true },
       ];
-    case 'script':
-      return [
-        { update: { ...target, retry_on_conflict: 5 } },
-        {
-          script: { source: operation.script.source, lang: 'painless', params: operation.script.params },
-          scripted_upsert: true,
-          upsert: {},
-        },
-      ];
   }
 }
 
 /**
- * Without update scripts (see SearchCapabilities), the newest-watermark rule for `churned` is applied
- * here instead: given the `churned_as_of` stored for each customer (read just before, under a lock
+ * The newest-watermark rule for `churned` (no update scripts needed, so it works on any cluster):
+ * given the `churned_as_of` stored for each customer (read just before, under a lock
  * that serializes these writes), drop `churned` from every write older than what is stored, and from
  * every write older than a later one in the same plan. The rest of each write goes through.
  */
@@ -306,7 +264,7 @@ export function guardChurnedWrites(
   });
 }
 
-/** The customers whose `churned` a plan writes (degraded mode: merges carrying churned_as_of). */
+/** The customers whose `churned` a plan writes (merges carrying churned_as_of). */
 export function churnedWriteIds(planned: readonly PlannedOperation[]): string[] {
   const ids = new Set<string>();
   for (const p of planned) {

@@ -68,13 +68,13 @@ export async function installSearchIndices(
   return result;
 }
 
-/** Which optional modules every node of the cluster has (mapper-extras, lang-painless). */
+/** Whether every node of the cluster has the mapper-extras module (scaled_float). */
 export async function detectSearchCapabilities(client: Client): Promise<SearchCapabilities> {
   const info = await client.nodes.info({ metric: 'plugins' });
   const nodes = Object.values(info.nodes);
   const everywhere = (module: string) =>
     nodes.length > 0 && nodes.every((n) => (n.modules ?? []).some((m) => m.name === module));
-  return { scaledFloat: everywhere('mapper-extras'), painless: everywhere('lang-painless') };
+  return { scaledFloat: everywhere('mapper-extras') };
 }
 
 /** Deletes the three indices and their templates (fresh runs and test clean-up). */
@@ -152,7 +152,7 @@ export class ElasticsearchSearchBackend implements SearchBackend {
   }
 }
 
-/** Reads the stored `churned_as_of` of customers (degraded mode's newest-watermark guard). */
+/** Reads the stored `churned_as_of` of customers (the newest-watermark guard of `churned`). */
 export type ChurnedAsOfReader = (ids: readonly string[]) => Promise<Map<string, number>>;
 
 export function elasticsearchChurnedAsOfReader(client: Client, index: string): ChurnedAsOfReader {

@@ -109,17 +109,15 @@ export interface IndexTemplate {
 }
 
 /**
- * What the cluster offers beyond a bare server. A full Elasticsearch distribution has both; a
- * stripped one (the integ-test-zip) lacks the mapper-extras module (scaled_float) and lang-painless
- * (update scripts). The indexer then degrades loudly: money as double, and `churned` written last
- * writer wins instead of newest watermark wins. See detectSearchCapabilities.
+ * What the cluster offers beyond a bare server. A full Elasticsearch distribution has the
+ * mapper-extras module (scaled_float); a stripped one (the integ-test-zip) does not, and the indexer
+ * then maps money as double and says so loudly at start-up. See detectSearchCapabilities.
  */
 export interface SearchCapabilities {
   scaledFloat: boolean;
-  painless: boolean;
 }
 
-export const FULL_CAPABILITIES: SearchCapabilities = { scaledFloat: true, painless: true };
+export const FULL_CAPABILITIES: SearchCapabilities = { scaledFloat: true };
 
 function withCapabilities(properties: Record<string, object>, capabilities: SearchCapabilities) {
   if (capabilities.scaledFloat) return properties;
