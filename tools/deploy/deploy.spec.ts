@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import * as vega from 'vega';
 import { ConfigSchema, SECRET_KEYS } from '@churnstream/config';
 import { consumerGroups } from '@churnstream/contracts';
 import {
@@ -33,6 +34,7 @@ import {
   hasPlaceholder,
   interpolate,
   isObject,
+  type Json,
   type JsonObject,
   KubernetesSchemas,
   kibanaObjects,
@@ -509,6 +511,50 @@ describe('Kibana saved objects', () => {
       where: 'test',
     };
     assert.equal(checkRefs([wrongType], new Map(), FULL_CAPABILITIES).length, 1);
+  });
+
+  it('compute churn rate by device_type and payment_method in Vega as the API does (run on canned responses)', async () => {
+    // Two customers churned (c1, c3); each group counts the distinct customers who used the value.
+    const responses: Record<string, Json> = {
+      churned: { aggregations: { ids: { buckets: [{ key: 'c1' }, { key: 'c3' }] } } },
+      groups: {
+        aggregations: {
+          groups: {
+            buckets: [
+              { key: 'a', customers: { buckets: [{ key: 'c1' }, { key: 'c2' }] } },
+              {
+                key: 'b',
+                customers: { buckets: [{ key: 'c3' }, { key: 'c4' }, { key: 'c5' }, { key: 'c1' }] },
+              },
+              { key: 'c', customers: { buckets: [{ key: 'c2' }] } },
+            ],
+          },
+        },
+      },
+    };
+    const vegas = kibana.filter(
+      (o) =>
+        o.type === 'visualization' &&
+        (JSON.parse(text(o.attributes.visState)) as { type: string }).type === 'vega',
+    );
+    assert.equal(vegas.length, 2);
+    for (const o of vegas) {
+      const vis = JSON.parse(text(o.attributes.visState)) as { params: { spec: string } };
+      const spec = JSON.parse(vis.params.spec) as { data: { name: string; url?: unknown; values?: Json }[] };
+      for (const data of spec.data) {
+        data.values = must(responses[data.name], `canned response for ${data.name}`);
+        delete data.url;
+      }
+      const view = new vega.View(vega.parse(spec), { renderer: 'none' });
+      await view.runAsync();
+      assert.deepEqual(JSON.parse(JSON.stringify(view.data('groups'))), [
+        { key: 'a', customers: 2, churned: 1, rate: 0.5 },
+        { key: 'b', customers: 4, churned: 2, rate: 0.5 },
+        { key: 'c', customers: 1, churned: 0, rate: 0 },
+      ]);
+      assert.match(await view.toSVG(), /<svg/);
+      view.finalize();
+    }
   });
 
   it('put the seed charts, the four segment breakdowns and the at-risk table on one dashboard', () => {
