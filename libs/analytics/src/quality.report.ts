@@ -83,11 +83,28 @@ function pandasDtype(nonNull: number, nulls: number, allInt: unknown, allFloat: 
 async function fileQuality(sql: Sql, spec: FileSpec, ds: Dataset): Promise<FileQuality> {
   const cols = spec.columns.map((c) => c.name);
   const raw = `raw_${spec.table}`;
-  const parts = cols.flatMap((c) => [
-    `count(${q(c)}) AS ${q(`nn_${c}`)}`,
-    `bool_and(regexp_full_match(${q(c)}, ${INT_RE})) AS ${q(`int_${c}`)}`,
-    `bool_and(regexp_full_match(${q(c)}, ${FLOAT_RE})) AS ${q(`float_${c}`)}`,
-  ]);
+  // What the loader checked need not be scanned for again: an int column that loaded is all integers,
+  // a timestamp column is never numeric. Text and float columns are tested as pandas would.
+  const parts = spec.columns.flatMap((c) => {
+    const strictlyLoaded = (ds.unparsable[spec.table][c.name] ?? 0) === 0;
+    const isInt =
+      c.kind === 'int' && strictlyLoaded
+        ? 'TRUE'
+        : c.kind === 'timestamp' && strictlyLoaded
+          ? 'FALSE'
+          : `bool_and(regexp_full_match(${q(c.name)}, ${INT_RE}))`;
+    const isFloat =
+      (c.kind === 'int' || c.kind === 'float') && strictlyLoaded
+        ? 'TRUE'
+        : c.kind === 'timestamp' && strictlyLoaded
+          ? 'FALSE'
+          : `bool_and(regexp_full_match(${q(c.name)}, ${FLOAT_RE}))`;
+    return [
+      `count(${q(c.name)}) AS ${q(`nn_${c.name}`)}`,
+      `${isInt} AS ${q(`int_${c.name}`)}`,
+      `${isFloat} AS ${q(`float_${c.name}`)}`,
+    ];
+  });
   const stats = await sql.one(
     `SELECT count(*) AS rows, count(DISTINCT ${q(spec.id)}) AS distinct_ids, ${parts.join(', ')} FROM ${raw}`,
   );

@@ -277,6 +277,8 @@ async function loadFile(
     .map((c) => {
       const q = quoteIdent(c.name);
       if (c.kind === 'string') return q;
+      // Every value of a column without unparsable ones casts; only the others need the check again.
+      if (unparsable[c.name] === 0) return `CAST(${q} AS ${SQL_TYPE[c.kind]}) AS ${q}`;
       return `CASE WHEN ${parsableSql(c.kind, c.name)} THEN CAST(${q} AS ${SQL_TYPE[c.kind]}) END AS ${q}`;
     })
     .join(', ');
