@@ -240,7 +240,8 @@ describe('docker-compose.yml', () => {
   it('imports the Kibana saved objects through the saved objects import API', () => {
     const setup = must(services['kibana-setup'], 'kibana-setup service');
     const args = (setup.command as string[]).join(' ');
-    assert.match(args, /POST http:\/\/kibana:5601\/api\/saved_objects\/_import\?overwrite=true/);
+    assert.match(args, /-X POST \\\s+'http:\/\/kibana:5601\/api\/saved_objects\/_import\?overwrite=true'/);
+    assert.match(args, /grep -q '"success":true'/);
     assert.match(args, /kbn-xsrf: true/);
     assert.match(args, /file=@\/dashboards\/churnstream\.ndjson/);
     assert.ok((setup.volumes as string[]).includes('./dashboards/kibana:/dashboards:ro'));
