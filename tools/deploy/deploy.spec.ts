@@ -497,7 +497,7 @@ describe('Kibana saved objects', () => {
   it('reference only fields of our mappings, with a compatible type, whatever the capabilities', () => {
     assert.deepEqual(kibanaAnalysis.problems, []);
     assert.ok(kibanaAnalysis.refs.length >= 25, `only ${kibanaAnalysis.refs.length} field references found`);
-    for (const capabilities of [FULL_CAPABILITIES, { scaledFloat: false, painless: false }]) {
+    for (const capabilities of [FULL_CAPABILITIES, { scaledFloat: false }]) {
       assert.deepEqual(checkRefs(kibanaAnalysis.refs, kibanaAnalysis.runtimeFields, capabilities), []);
     }
   });
@@ -618,7 +618,7 @@ describe('Grafana provisioning and dashboard', () => {
   it('reference only fields of our mappings, with a compatible type', () => {
     assert.deepEqual(grafanaAnalysis.problems, []);
     assert.ok(grafanaAnalysis.refs.length >= 20);
-    for (const capabilities of [FULL_CAPABILITIES, { scaledFloat: false, painless: false }]) {
+    for (const capabilities of [FULL_CAPABILITIES, { scaledFloat: false }]) {
       assert.deepEqual(checkRefs(grafanaAnalysis.refs, new Map(), capabilities), []);
     }
   });
