@@ -172,7 +172,7 @@ async function main(): Promise<number> {
         }
       })();
       const sampler = setInterval(() => {
-        void pipelineLag(kafka, config).then((lags) => {
+        void pipelineLag(kafka, config.TOPIC_PREFIX).then((lags) => {
           const row: SecondRow = {
             step,
             second: stepRows.length + 1,

@@ -10,14 +10,18 @@ export interface PartitionLag {
 
 /**
  * Consumer lag of a group: for each partition, the log end offset minus the group's committed
- * offset (a partition the group never committed counts from the log start).
+ * offset (a partition the group never committed counts from the log start). Topics that do not
+ * exist yet have no lag.
  */
 export async function consumerLag(kafka: Kafka, groupId: string, topics: string[]): Promise<PartitionLag[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const result: PartitionLag[] = [];
-    const committed = await admin.fetchOffsets({ groupId, topics });
+    const existing = new Set(await admin.listTopics());
+    const present = topics.filter((t) => existing.has(t));
+    if (present.length === 0) return result;
+    const committed = await admin.fetchOffsets({ groupId, topics: present });
     for (const { topic, partitions } of committed) {
       const ends = await admin.fetchTopicOffsets(topic);
       for (const end of ends) {

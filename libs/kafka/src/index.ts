@@ -3,3 +3,4 @@ export * from './kafka.topics';
 export * from './event.producer';
 export * from './consumer-lag';
 export * from './batch.consumer';
+export * from './pipeline.lag';
