@@ -44,6 +44,29 @@ function run(cmd, cmdArgs, options = {}) {
   });
 }
 
+/** Debian packages the tests drive (the live page's browser test needs Chromium). */
+function ensureSystemPackages() {
+  if (existsSync('/usr/bin/chromium')) return;
+  if (process.getuid?.() !== 0) {
+    console.error('Chromium is missing and this is not root: run `sudo apt-get install -y chromium` first');
+    process.exit(1);
+  }
+  log('installing Debian chromium for the browser test (apt-get) ...');
+  for (const cmdArgs of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', 'chromium'],
+  ]) {
+    const result = spawnSync('apt-get', cmdArgs, {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    if (result.status !== 0) {
+      console.error(`apt-get ${cmdArgs.join(' ')} failed`);
+      process.exit(result.status ?? 1);
+    }
+  }
+}
+
 const tsx = (file, fileArgs, options) =>
   run(process.execPath, ['--import', 'tsx', file, ...fileArgs], options);
 const stack = (stackArgs, options) => tsx('tools/stack/main.ts', stackArgs, options);
@@ -57,6 +80,7 @@ function startedServers(output) {
 async function test() {
   const started = Date.now();
   ensureInstalled();
+  ensureSystemPackages();
   const phases = [];
   const phase = async (name, fn) => {
     const t0 = Date.now();

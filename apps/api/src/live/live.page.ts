@@ -47,7 +47,7 @@ function bars(rows, opts) {
   let svg = '<svg role="img" aria-label="' + esc(opts.title) + '" width="100%" viewBox="0 0 ' + width + ' ' + h + '">';
   rows.forEach((r, i) => {
     const y = i * (bar + gap);
-    const w = Math.max(1, (width - left - 70) * (r.value / max));
+    const w = Math.max(1, (width - left - 150) * (r.value / max));
     svg += '<text x="' + (left - 6) + '" y="' + (y + 13) + '" text-anchor="end" font-size="12">' + esc(r.label) + '</text>';
     svg += '<rect x="' + left + '" y="' + y + '" width="' + w + '" height="' + bar + '" fill="' + (r.color || '#3182ce') + '"/>';
     svg += '<text x="' + (left + w + 4) + '" y="' + (y + 13) + '" font-size="12">' + esc(r.text) + '</text>';
