@@ -11,21 +11,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Session } from '@churnstream/contracts';
-import { loadConfig } from '@churnstream/config';
-import { topicNames } from '@churnstream/contracts';
-import { createElasticsearch } from '@churnstream/elasticsearch';
-import { EventProducer, createKafka, ensureTopics, topicSpecs } from '@churnstream/kafka';
-import { deleteSearchIndices, searchIndexNames } from '@churnstream/search';
+import { EventProducer } from '@churnstream/kafka';
+import { searchIndexNames } from '@churnstream/search';
 import { renderSvg, svgToPng } from '@churnstream/analytics';
 // The load test drives the generator's own use case, so what it measures is what the generator does.
 // eslint-disable-next-line no-restricted-imports
 import { StreamService } from '../../apps/generator/src/stream.service';
-import { ensureModel } from '../pipeline/pipeline.model';
+import { LatencySampler } from '../pipeline/latency.sampler';
+import { startIsolatedPipeline } from '../pipeline/isolated.pipeline';
 import { type GroupLag, pipelineLag, waitCaughtUp } from '../pipeline/pipeline.progress';
-import { resetRun } from '../pipeline/pipeline.reset';
-import { SERVICES } from '../start/services';
-import { type RunningService, startService, stopService, waitHealthy } from '../start/supervisor';
 import { isSustained, percentile } from './loadtest.stats';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -67,7 +61,6 @@ interface StepResult {
   slope: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (ms: number) => (Number.isNaN(ms) ? '-' : `${Math.round(ms)}`);
 
 async function main(): Promise<number> {
@@ -104,33 +97,10 @@ async function main(): Promise<number> {
   }
   if (numbers.stepFactor <= 1) throw new Error('--step-factor must be above 1');
 
-  const env = {
-    ...process.env,
-    TOPIC_PREFIX: PREFIX,
-    REDIS_KEY_PREFIX: `${PREFIX}:`,
-    ES_INDEX_PREFIX: PREFIX,
-  };
-  const config = loadConfig(env);
-  ensureModel(root, config.MODEL_PATH, { customers: 10_000, sessions: 100_000, seed: 42 });
-  const kafka = createKafka(config, 'loadtest');
-  const es = createElasticsearch(config);
-  console.log(`loadtest: resetting ${PREFIX} topics, groups, keys and indices ...`);
-  await resetRun(config);
-  await deleteSearchIndices(es, PREFIX);
-  const topics = topicNames(PREFIX);
-  await ensureTopics(kafka, topicSpecs(topics, config.ACTIVITY_PARTITIONS));
-
-  const running: RunningService[] = [];
-  const ports: Record<string, number> = { features: 3201, scoring: 3202, indexer: 3203 };
-  for (const spec of SERVICES.filter((s) => s.name in ports)) {
-    running.push(startService(root, { ...spec, port: ports[spec.name] ?? 0 }, env));
-  }
+  console.log(`loadtest: a fresh pipeline under ${PREFIX} ...`);
+  const { config, kafka, es, topics, stop } = await startIsolatedPipeline(root, PREFIX, 3201);
   const producer = new EventProducer(kafka);
   try {
-    const healthy = await Promise.all(running.map((s) => waitHealthy(s, 90_000)));
-    const sick = running.filter((_, i) => !healthy[i]);
-    if (sick.length > 0)
-      throw new Error(`not healthy: ${sick.map((s) => `${s.spec.name} (${s.logPath})`).join(', ')}`);
     await producer.connect();
     const stream = new StreamService(producer, topics);
     const sessionsIndex = searchIndexNames(PREFIX).sessions;
@@ -138,39 +108,11 @@ async function main(): Promise<number> {
     const results: StepResult[] = [];
 
     const runStep = async (step: number, rate: number, seconds: number): Promise<StepResult> => {
-      const pending = new Map<string, { ackedAt: number; end: string }>();
-      let found: number[] = [];
+      const latency = new LatencySampler(es, sessionsIndex, Math.max(1, Math.floor(rate / 50)));
       let produced = 0;
       let lastProduced = 0;
-      const sampleEvery = Math.max(1, Math.floor(rate / 50));
-      let counter = 0;
       const stepRows: SecondRow[] = [];
-      let streaming = true;
-      const started = Date.now();
-
-      const poller = (async () => {
-        while (streaming || (pending.size > 0 && Date.now() - started < (seconds + 15) * 1000)) {
-          const ids = [...pending.keys()].slice(0, 300);
-          if (ids.length > 0) {
-            const response = await es.mget<{ session_end: string }>({
-              index: sessionsIndex,
-              ids,
-              _source_includes: ['session_end'],
-            });
-            const now = Date.now();
-            for (const doc of response.docs) {
-              if (!('found' in doc) || !doc.found) continue;
-              const want = pending.get(doc._id);
-              // The same id from an earlier step is another session: only this one's end counts.
-              if (want && doc._source?.session_end === want.end) {
-                found.push(now - want.ackedAt);
-                pending.delete(doc._id);
-              }
-            }
-          }
-          await sleep(200);
-        }
-      })();
+      latency.start();
       const sampler = setInterval(() => {
         void pipelineLag(kafka, config.TOPIC_PREFIX).then((lags) => {
           const row: SecondRow = {
@@ -179,10 +121,9 @@ async function main(): Promise<number> {
             targetRate: rate,
             producedPerSecond: produced - lastProduced,
             lags,
-            latencies: found,
+            latencies: latency.take(),
           };
           lastProduced = produced;
-          found = [];
           stepRows.push(row);
           rows.push(row);
           console.log(
@@ -202,18 +143,12 @@ async function main(): Promise<number> {
         partitions: config.ACTIVITY_PARTITIONS,
         onSent: (events, ackedAt) => {
           produced += events.length;
-          for (const e of events) {
-            const event = e.event as { event_type?: string; session?: Session };
-            if (event.event_type === 'session_ended' && event.session && counter++ % sampleEvery === 0) {
-              pending.set(event.session.session_id, { ackedAt, end: event.session.session_end });
-            }
-          }
+          latency.onSent(events, ackedAt);
         },
       });
-      streaming = false;
       clearInterval(sampler);
-      await poller;
-      const all = stepRows.flatMap((r) => r.latencies).concat(found);
+      await latency.stop();
+      const all = stepRows.flatMap((r) => r.latencies).concat(latency.take());
       const verdict = isSustained(
         stepRows.map((r) => ({ atSeconds: r.second, lag: r.lags.reduce((s, l) => s + l.lag, 0) })),
         rate,
@@ -319,8 +254,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await producer.disconnect().catch(() => undefined);
-    await Promise.all(running.map((s) => stopService(s)));
-    await es.close();
+    await stop();
   }
 }
 
