@@ -6,7 +6,7 @@
  * documents into an index of the same mapping, measured in the same run. Needs the local stack up.
  */
 import { parseArgs } from 'node:util';
-import { type SessionEnded, topicNames } from '@churnstream/contracts';
+import { topicNames } from '@churnstream/contracts';
 import { EventProducer } from '@churnstream/kafka';
 import { activityEvents } from '@churnstream/simulation';
 import {
