@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import type { Kafka } from 'kafkajs';
 import { loadConfig } from '@churnstream/config';
 import {
+  EventProducer,
   consumerLag,
   createKafka,
   deleteGroups,
   deleteTopics,
   ensureTopics,
   pingKafka,
+  topicSizes,
 } from '@churnstream/kafka';
 import { uniqueName, waitFor } from './support';
 
@@ -98,6 +100,24 @@ describe('Kafka (real broker)', () => {
       );
     } finally {
       await consumer.disconnect();
+    }
+  });
+
+  it('splits a send bigger than the broker accepts in one request, and loses nothing', async () => {
+    const big = uniqueName('kafka-big');
+    await ensureTopics(kafka, [{ topic: big, numPartitions: 1 }]);
+    const producer = new EventProducer(kafka);
+    await producer.connect();
+    try {
+      // 3,000 events of ~1 KB on one partition: 3 MB, three times the default message.max.bytes.
+      const padding = 'x'.repeat(1_000);
+      await producer.send(
+        Array.from({ length: 3_000 }, (_, i) => ({ topic: big, key: `k${i % 7}`, event: { i, padding } })),
+      );
+      assert.deepEqual(await topicSizes(kafka, [big]), { [big]: 3_000 });
+    } finally {
+      await producer.disconnect();
+      await deleteTopics(kafka, [big]);
     }
   });
 });

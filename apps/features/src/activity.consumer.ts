@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { ActivityEventSchema, type TopicNames, consumerGroups } from '@churnstream/contracts';
 import type { Config } from '@churnstream/config';
 import { BatchConsumer, type EventProducer } from '@churnstream/kafka';
-import { CONFIG, KAFKA, METRICS, type ServiceMetrics } from '@churnstream/service-kit';
+import { CONFIG, KAFKA, METRICS, type ServiceMetrics, exitOnFatal } from '@churnstream/service-kit';
 import { FeaturesService } from './features.service';
 import { PRODUCER, TOPICS } from './features.tokens';
 
@@ -22,6 +22,7 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     this.consumer = new BatchConsumer(this.kafka, {
+      onFatal: exitOnFatal('features'),
       groupId: consumerGroups(this.config.TOPIC_PREFIX).features,
       topics: [this.topics.activity],
       schema: ActivityEventSchema,

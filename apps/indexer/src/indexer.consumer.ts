@@ -18,7 +18,7 @@ import {
   totalLag,
 } from '@churnstream/kafka';
 import { type SearchCapabilities, installSearchIndices } from '@churnstream/search';
-import { CONFIG, ELASTICSEARCH, KAFKA, SERVICE_NAME } from '@churnstream/service-kit';
+import { CONFIG, ELASTICSEARCH, KAFKA, SERVICE_NAME, exitOnFatal } from '@churnstream/service-kit';
 import { IndexerEventSchema } from './indexer.events';
 import { IndexerMetrics } from './indexer.metrics';
 import { IndexerService } from './indexer.service';
@@ -65,6 +65,7 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     const groupId = consumerGroups(this.config.TOPIC_PREFIX).indexer;
     const subscribed = [topics.activity, topics.features, topics.flags, topics.scores];
     this.consumer = new BatchConsumer(this.kafka, {
+      onFatal: exitOnFatal('indexer'),
       groupId,
       topics: subscribed,
       schema: IndexerEventSchema,

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import { FeaturesUpdatedSchema, type TopicNames, consumerGroups } from '@churnstream/contracts';
 import type { Config } from '@churnstream/config';
 import { BatchConsumer, type EventProducer } from '@churnstream/kafka';
-import { CONFIG, KAFKA, METRICS, type ServiceMetrics } from '@churnstream/service-kit';
+import { CONFIG, KAFKA, METRICS, type ServiceMetrics, exitOnFatal } from '@churnstream/service-kit';
 import { ScoringService } from './scoring.service';
 import { SCORING_PRODUCER, SCORING_TOPICS } from './scoring.tokens';
 
@@ -22,6 +22,7 @@ export class FeaturesConsumer implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     this.consumer = new BatchConsumer(this.kafka, {
+      onFatal: exitOnFatal('scoring'),
       groupId: consumerGroups(this.config.TOPIC_PREFIX).scoring,
       topics: [this.topics.features],
       schema: FeaturesUpdatedSchema,

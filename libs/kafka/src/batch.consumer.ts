@@ -37,6 +37,11 @@ export interface BatchConsumerOptions<S extends z.ZodType> {
   /** Most messages handed to one `handle` call; a fetched batch is split into chunks of this size. */
   maxBatchSize?: number;
   sessionTimeoutMs?: number;
+  /**
+   * The consumer stopped for good (kafkajs gave up on a non-retriable error). Services exit on it so
+   * their supervisor restarts them, rather than staying up and healthy while consuming nothing.
+   */
+  onFatal?(error: Error): void;
 }
 
 /**
@@ -67,6 +72,9 @@ export class BatchConsumer<S extends z.ZodType> {
   }
 
   async start(): Promise<void> {
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      if (!event.payload.restart) this.options.onFatal?.(event.payload.error);
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({
       topics: this.options.topics,

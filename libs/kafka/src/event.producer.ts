@@ -10,8 +10,12 @@ export interface OutgoingEvent {
 
 /**
  * An idempotent producer (the broker drops retried duplicates) that sends events as JSON, grouped
- * per topic into one request per call. Callers await `send` before committing what led to it.
+ * per topic. Callers await `send` before committing what led to it. A call is split into requests of
+ * at most MAX_REQUEST_BYTES, so a big batch never exceeds the broker's message.max.bytes (1 MB by
+ * default: a record batch larger than that is refused and kafkajs gives up without retrying).
  */
+export const MAX_REQUEST_BYTES = 512 * 1024;
+
 export class EventProducer {
   private readonly producer: Producer;
   private connected = false;
@@ -30,21 +34,28 @@ export class EventProducer {
     this.connected = true;
   }
 
-  async send(events: OutgoingEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const byTopic = new Map<string, Message[]>();
+  async send(events: readonly OutgoingEvent[]): Promise<void> {
+    let byTopic = new Map<string, Message[]>();
+    let bytes = 0;
+    const flush = async () => {
+      if (byTopic.size === 0) return;
+      const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+      byTopic = new Map();
+      bytes = 0;
+      await this.producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages });
+    };
     for (const e of events) {
-      const message: Message = { key: e.key, value: encodeEvent(e.event) };
+      const value = encodeEvent(e.event);
+      const size = value.length + (e.key?.length ?? 0) + 64;
+      if (bytes + size > MAX_REQUEST_BYTES) await flush();
+      const message: Message = { key: e.key, value };
       if (e.partition !== undefined) message.partition = e.partition;
       const list = byTopic.get(e.topic);
       if (list) list.push(message);
       else byTopic.set(e.topic, [message]);
+      bytes += size;
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      compression: CompressionTypes.None,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
+    await flush();
   }
 
   async disconnect(): Promise<void> {

@@ -3,3 +3,4 @@ export * from './service-kit.module';
 export * from './json.logger';
 export * from './service.bootstrap';
 export * from './metrics.registry';
+export * from './fatal.exit';
