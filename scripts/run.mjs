@@ -29,12 +29,19 @@ function ensureInstalled() {
   writeFileSync(stamp, hash);
 }
 
+// The job we run handles Ctrl-C itself (it stops its apps cleanly): this wrapper must outlive it,
+// so it ignores the signals and passes them on (a repeated signal is harmless to the job).
+let current = null;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => current?.kill(signal));
+}
+
 function run(cmd, cmdArgs, options = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, cmdArgs, {
+    const child = (current = spawn(cmd, cmdArgs, {
       cwd: root,
       stdio: options.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
-    });
+    }));
     let out = '';
     child.stdout?.on('data', (chunk) => {
       out += chunk;

@@ -75,8 +75,10 @@ async function main(): Promise<number> {
   const kafka: Kafka = createKafka(config, 'simulate');
 
   const running: RunningService[] = [];
-  const stopAll = () => Promise.all(running.map((s) => stopService(s)));
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  let stopped: Promise<unknown> | null = null;
+  const stopAll = () => (stopped ??= Promise.all(running.map((s) => stopService(s))));
+  process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  process.on('SIGTERM', () => void stopAll().then(() => process.exit(143)));
   try {
     const consumers = SERVICES.filter((s) => s.name !== 'generator');
     const alreadyUp = await Promise.all(consumers.map(async (s) => (await healthOf(s.port)).ok));

@@ -12,6 +12,7 @@ import { createElasticsearch, indexNames } from '@churnstream/elasticsearch';
 import { createKafka } from '@churnstream/kafka';
 import { createRedis } from '@churnstream/redis';
 import { ensureModel } from '../pipeline/pipeline.model';
+import { resetRun } from '../pipeline/pipeline.reset';
 import { pipelineLag, topicSizes } from '../pipeline/pipeline.progress';
 import { SERVICES } from './services';
 import { type RunningService, healthOf, startService, stopService, waitHealthy } from './supervisor';
@@ -22,7 +23,9 @@ const HELP = `usage: npm start -- [options]
   --speed X      simulated seconds per real second (default 43200: 12 simulated hours a second,
                  the 120-day window in about 4 minutes; churn shows after 60 simulated days)
   --rate N       events per second instead of a simulated speed
-  --max-speed    as fast as the pipeline takes it`;
+  --max-speed    as fast as the pipeline takes it
+  --keep         keep the previous run's topics, indices and Redis keys (default: start from a clean
+                 slate, so churn is seen emerging from the first simulated day)`;
 
 function tail(path: string, lines = 30): string {
   try {
@@ -43,6 +46,7 @@ async function main(): Promise<number> {
       speed: { type: 'string' },
       rate: { type: 'string' },
       'max-speed': { type: 'boolean' },
+      keep: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -57,6 +61,17 @@ async function main(): Promise<number> {
     seed: Number(values.seed),
   };
   console.log(`model: ${config.MODEL_PATH} (${ensureModel(root, config.MODEL_PATH, population)})`);
+  const busy = await Promise.all(SERVICES.map(async (s) => ((await healthOf(s.port)).ok ? s.name : null)));
+  if (busy.some((name) => name !== null)) {
+    console.error(`already running: ${busy.filter(Boolean).join(', ')} (another npm start?). Stop it first.`);
+    return 1;
+  }
+  if (!values.keep) {
+    const reset = await resetRun(config);
+    console.log(
+      `fresh run: removed the previous run's topics, ${reset.keys} Redis keys and indices ${reset.indices}`,
+    );
+  }
 
   const pace = values.rate
     ? ['--rate', values.rate]
@@ -91,8 +106,8 @@ async function main(): Promise<number> {
     await Promise.all(running.map((s) => stopService(s)));
     console.log('apps stopped. The local stack is still up: `npm run stack -- down` stops it.');
   };
-  process.once('SIGINT', () => void stopAll('Ctrl-C').then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stopAll('SIGTERM').then(() => process.exit(0)));
+  process.on('SIGINT', () => void stopAll('Ctrl-C').then(() => process.exit(0)));
+  process.on('SIGTERM', () => void stopAll('SIGTERM').then(() => process.exit(0)));
 
   const report = async (list: RunningService[]) => {
     const healthy = await Promise.all(list.map((s) => waitHealthy(s, 90_000)));

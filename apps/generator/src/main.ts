@@ -36,7 +36,7 @@ if (app && !args.idle) {
   const topics = app.get<TopicNames>(GENERATOR_TOPICS);
   const partitions = await partitionCount(app.get<Kafka>(KAFKA), topics.activity);
   const abort = new AbortController();
-  process.once('SIGINT', () => {
+  process.on('SIGINT', () => {
     abort.abort();
   });
   const result = await app.get(StreamService).run({

@@ -23,4 +23,13 @@ describe(StreamPacer.name, () => {
     assert.equal(pacer.dueAt(1, 8 * day), 11_000, 'one simulated day per real second');
     assert.equal(pacer.dueAt(2, 7 * day + day / 2), 10_500);
   });
+
+  it('sends the history before the pacing start at once, then paces from there', () => {
+    const day = 86_400_000;
+    const pacer = new StreamPacer({ kind: 'speed', factor: 86_400 }, 0, 100 * day);
+    assert.equal(pacer.dueAt(0, 1 * day), 0, 'a sign-up years before the window');
+    assert.equal(pacer.dueAt(1, 99 * day), 0);
+    assert.equal(pacer.dueAt(2, 100 * day), 0);
+    assert.equal(pacer.dueAt(3, 102 * day), 2_000, 'two simulated days after the window starts');
+  });
 });

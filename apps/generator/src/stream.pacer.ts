@@ -9,9 +9,15 @@ export type Pace =
 export class StreamPacer {
   private firstEventTimeMs: number | null = null;
 
+  /**
+   * `paceFromMs`: at a simulated speed, events before this simulated instant (the history of
+   * registrations before the session window) go out at once, and the clock starts there; otherwise a
+   * live run would spend its first minutes replaying years of sign-ups.
+   */
   constructor(
     private readonly pace: Pace,
     private readonly startedRealMs: number,
+    private readonly paceFromMs = Number.NEGATIVE_INFINITY,
   ) {}
 
   /** Real time (ms since the epoch, same clock as startedRealMs) at which event number `index` is due. */
@@ -22,8 +28,9 @@ export class StreamPacer {
       case 'rate':
         return this.startedRealMs + (index / this.pace.eventsPerSecond) * 1000;
       case 'speed': {
-        this.firstEventTimeMs ??= eventTimeMs;
-        return this.startedRealMs + (eventTimeMs - this.firstEventTimeMs) / this.pace.factor;
+        const t = Math.max(eventTimeMs, this.paceFromMs);
+        this.firstEventTimeMs ??= t;
+        return this.startedRealMs + (t - this.firstEventTimeMs) / this.pace.factor;
       }
     }
   }

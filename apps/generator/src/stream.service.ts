@@ -57,7 +57,7 @@ export class StreamService {
       options.limit ?? Number.POSITIVE_INFINITY,
     );
     const started = Date.now();
-    const pacer = new StreamPacer(options.pace, started);
+    const pacer = new StreamPacer(options.pace, started, population.windowStartMs);
     const batchSize = options.batchSize ?? 500;
     const deadline =
       options.durationSeconds === undefined ? Infinity : started + options.durationSeconds * 1000;

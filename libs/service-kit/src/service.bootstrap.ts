@@ -57,8 +57,8 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
   const port = config.PORT ?? options.defaultPort;
   await app.listen(port, config.HTTP_HOST);
   logger.event('info', 'service started', {
