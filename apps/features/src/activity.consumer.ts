@@ -3,7 +3,14 @@ import type { Kafka } from 'kafkajs';
 import { ActivityEventSchema, type TopicNames, consumerGroups } from '@churnstream/contracts';
 import type { Config } from '@churnstream/config';
 import { BatchConsumer, type EventProducer } from '@churnstream/kafka';
-import { CONFIG, KAFKA, METRICS, type ServiceMetrics, exitOnFatal } from '@churnstream/service-kit';
+import {
+  CONFIG,
+  KAFKA,
+  METRICS,
+  type ServiceMetrics,
+  exitOnFatal,
+  consumerMetricHooks,
+} from '@churnstream/service-kit';
 import { FeaturesService } from './features.service';
 import { PRODUCER, TOPICS } from './features.tokens';
 
@@ -38,12 +45,7 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
         );
         this.metrics.eventsOut.inc({ topic: 'features+flags' }, outcome.emitted);
       },
-      onDeadLetter: (reason, count) => {
-        this.metrics.deadLetters.inc({ reason }, count);
-      },
-      onBatch: (_topic, _size, seconds) => {
-        this.metrics.batchSeconds.observe(seconds);
-      },
+      ...consumerMetricHooks(this.metrics),
     });
     await this.consumer.start();
   }

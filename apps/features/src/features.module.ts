@@ -1,11 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type { Config } from '@churnstream/config';
 import { CHURN_WINDOW_DAYS, type TopicNames, topicNames } from '@churnstream/contracts';
 import { DAY_MS } from '@churnstream/churn';
-import { EventProducer, ensureTopics, topicSpecs } from '@churnstream/kafka';
-import { CONFIG, KAFKA, REDIS, ServiceKitModule } from '@churnstream/service-kit';
+import type { EventProducer } from '@churnstream/kafka';
+import { CONFIG, REDIS, ServiceKitModule, eventProducerProvider } from '@churnstream/service-kit';
 import { ActivityConsumer } from './activity.consumer';
 import { FeaturesRepository } from './features.repository';
 import { FeaturesService } from './features.service';
@@ -20,17 +19,7 @@ export class FeaturesModule {
       imports: [ServiceKitModule.forRoot({ service: 'features', config, dependencies: ['kafka', 'redis'] })],
       providers: [
         { provide: TOPICS, useFactory: (c: Config) => topicNames(c.TOPIC_PREFIX), inject: [CONFIG] },
-        {
-          provide: PRODUCER,
-          // Topics exist before anything is produced or consumed (auto-creation is off for producers).
-          useFactory: async (kafka: Kafka, c: Config, topics: TopicNames) => {
-            await ensureTopics(kafka, topicSpecs(topics, c.ACTIVITY_PARTITIONS));
-            const producer = new EventProducer(kafka);
-            await producer.connect();
-            return producer;
-          },
-          inject: [KAFKA, CONFIG, TOPICS],
-        },
+        eventProducerProvider(PRODUCER),
         {
           provide: FeaturesRepository,
           useFactory: (redis: Redis, c: Config) =>

@@ -1,9 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import type { Config } from '@churnstream/config';
 import { type TopicNames, topicNames } from '@churnstream/contracts';
-import { EventProducer, ensureTopics, topicSpecs } from '@churnstream/kafka';
-import { CONFIG, KAFKA, ServiceKitModule } from '@churnstream/service-kit';
+import type { EventProducer } from '@churnstream/kafka';
+import { CONFIG, ServiceKitModule, eventProducerProvider } from '@churnstream/service-kit';
 import { StreamService } from './stream.service';
 
 export const GENERATOR_TOPICS = Symbol('GENERATOR_TOPICS');
@@ -22,16 +21,7 @@ export class GeneratorModule {
           useFactory: (c: Config) => topicNames(c.TOPIC_PREFIX),
           inject: [CONFIG],
         },
-        {
-          provide: GENERATOR_PRODUCER,
-          useFactory: async (kafka: Kafka, c: Config, topics: TopicNames) => {
-            await ensureTopics(kafka, topicSpecs(topics, c.ACTIVITY_PARTITIONS));
-            const producer = new EventProducer(kafka);
-            await producer.connect();
-            return producer;
-          },
-          inject: [KAFKA, CONFIG, GENERATOR_TOPICS],
-        },
+        eventProducerProvider(GENERATOR_PRODUCER),
         {
           provide: StreamService,
           useFactory: (producer: EventProducer, topics: TopicNames) => new StreamService(producer, topics),

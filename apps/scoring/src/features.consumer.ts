@@ -3,7 +3,14 @@ import type { Kafka } from 'kafkajs';
 import { FeaturesUpdatedSchema, type TopicNames, consumerGroups } from '@churnstream/contracts';
 import type { Config } from '@churnstream/config';
 import { BatchConsumer, type EventProducer } from '@churnstream/kafka';
-import { CONFIG, KAFKA, METRICS, type ServiceMetrics, exitOnFatal } from '@churnstream/service-kit';
+import {
+  CONFIG,
+  KAFKA,
+  METRICS,
+  type ServiceMetrics,
+  exitOnFatal,
+  consumerMetricHooks,
+} from '@churnstream/service-kit';
 import { ScoringService } from './scoring.service';
 import { SCORING_PRODUCER, SCORING_TOPICS } from './scoring.tokens';
 
@@ -35,12 +42,7 @@ export class FeaturesConsumer implements OnApplicationBootstrap, OnApplicationSh
         const sent = await this.scoring.scoreBatch(batch.events.map((e) => e.event));
         this.metrics.eventsOut.inc({ topic: this.topics.scores }, sent);
       },
-      onDeadLetter: (reason, count) => {
-        this.metrics.deadLetters.inc({ reason }, count);
-      },
-      onBatch: (_topic, _size, seconds) => {
-        this.metrics.batchSeconds.observe(seconds);
-      },
+      ...consumerMetricHooks(this.metrics),
     });
     await this.consumer.start();
   }

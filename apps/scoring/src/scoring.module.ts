@@ -1,9 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import type { Config } from '@churnstream/config';
 import { type TopicNames, topicNames } from '@churnstream/contracts';
-import { EventProducer, ensureTopics, topicSpecs } from '@churnstream/kafka';
-import { CONFIG, JsonLogger, KAFKA, ServiceKitModule } from '@churnstream/service-kit';
+import type { EventProducer } from '@churnstream/kafka';
+import { CONFIG, JsonLogger, ServiceKitModule, eventProducerProvider } from '@churnstream/service-kit';
 import { FeaturesConsumer } from './features.consumer';
 import { ModelStore } from './model.store';
 import { ScoringService } from './scoring.service';
@@ -33,16 +32,7 @@ export class ScoringModule {
           },
           inject: [CONFIG],
         },
-        {
-          provide: SCORING_PRODUCER,
-          useFactory: async (kafka: Kafka, c: Config, topics: TopicNames) => {
-            await ensureTopics(kafka, topicSpecs(topics, c.ACTIVITY_PARTITIONS));
-            const producer = new EventProducer(kafka);
-            await producer.connect();
-            return producer;
-          },
-          inject: [KAFKA, CONFIG, SCORING_TOPICS],
-        },
+        eventProducerProvider(SCORING_PRODUCER),
         {
           provide: ScoringService,
           useFactory: (models: ModelStore, producer: EventProducer, topics: TopicNames) =>

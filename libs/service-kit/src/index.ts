@@ -4,3 +4,4 @@ export * from './json.logger';
 export * from './service.bootstrap';
 export * from './metrics.registry';
 export * from './fatal.exit';
+export * from './event-producer.provider';

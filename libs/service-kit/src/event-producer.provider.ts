@@ -1,0 +1,36 @@
+import type { Provider } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import type { Config } from '@churnstream/config';
+import { topicNames } from '@churnstream/contracts';
+import { EventProducer, ensureTopics, topicSpecs } from '@churnstream/kafka';
+import type { ServiceMetrics } from './metrics.registry';
+import { CONFIG, KAFKA } from './service-kit.tokens';
+
+/**
+ * A connected EventProducer under `token`, created after the system's topics exist (producers do not
+ * auto-create topics, and a consumer subscribing to a missing topic would wait for nothing).
+ */
+export function eventProducerProvider(token: symbol): Provider {
+  return {
+    provide: token,
+    useFactory: async (kafka: Kafka, config: Config) => {
+      await ensureTopics(kafka, topicSpecs(topicNames(config.TOPIC_PREFIX), config.ACTIVITY_PARTITIONS));
+      const producer = new EventProducer(kafka);
+      await producer.connect();
+      return producer;
+    },
+    inject: [KAFKA, CONFIG],
+  };
+}
+
+/** The BatchConsumer hooks that feed the shared metrics (dead letters, batch latency). */
+export function consumerMetricHooks(metrics: ServiceMetrics) {
+  return {
+    onDeadLetter: (reason: string, count: number) => {
+      metrics.deadLetters.inc({ reason }, count);
+    },
+    onBatch: (_topic: string, _size: number, seconds: number) => {
+      metrics.batchSeconds.observe(seconds);
+    },
+  };
+}
