@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { produceComparison } from './produce.section';
 import { faker } from '@faker-js/faker';
 import { DEVICE_TYPES, GENDERS, PAYMENT_METHODS } from '@churnstream/contracts';
 import { isChurned } from '@churnstream/churn';
@@ -106,8 +107,11 @@ function naive(
 
 export const bench: Benchmark = {
   summary: 'batch generator vs a naive per-record Faker loop (same columns)',
-  run(argv: string[]): Promise<number> {
-    return Promise.resolve(runBench(argv));
+  async run(argv: string[]): Promise<number> {
+    const code = runBench(argv);
+    if (code !== 0) return code;
+    await produceComparison(110_000);
+    return 0;
   },
 };
 
