@@ -15,7 +15,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '(unknown)');
-      const shown = SECRET_KEYS.has(key as keyof Config) ? '' : ` (got ${JSON.stringify(relevant[key])})`;
+      const raw = (relevant[key] ?? '').replace(/\/\/[^/@]*@/, '//***@');
+      const shown = SECRET_KEYS.has(key as keyof Config) ? '' : ` (got ${JSON.stringify(raw)})`;
       return `${key}: ${issue.message}${shown}`;
     });
     throw new AppError('CONFIG_INVALID', `Invalid environment variables: ${problems.join('; ')}`);
@@ -42,12 +43,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return config;
 }
 
-/** The configuration with secrets masked, for start-up logs. */
+/** The configuration with secrets masked (credentials inside URLs too), for start-up logs. */
 export function describeConfig(config: Config): Record<string, unknown> {
   const shown: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (value === undefined) continue;
-    shown[key] = SECRET_KEYS.has(key as keyof Config) ? '***' : value;
+    if (SECRET_KEYS.has(key as keyof Config)) shown[key] = '***';
+    else if (typeof value === 'string') shown[key] = value.replace(/\/\/[^/@]*@/, '//***@');
+    else shown[key] = value;
   }
   return shown;
 }
