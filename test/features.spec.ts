@@ -22,6 +22,7 @@ import {
   topicSpecs,
 } from '@churnstream/kafka';
 import { createRedis } from '@churnstream/redis';
+import { METRICS, type ServiceMetrics } from '@churnstream/service-kit';
 import { FeaturesModule } from '../apps/features/src/features.module';
 import { TopicReader, registered, session, tick, uniqueName } from './support';
 
@@ -201,5 +202,8 @@ describe('features service (real Kafka and Redis)', () => {
     assert.equal(dead[0]?.payload, 'not json');
     assert.match(dead[1]?.error.message ?? '', /schema_version/);
     await reader.waitUntil('P2 processed after the poison', () => latestFeatures('P2'));
+    const metrics = app?.get<ServiceMetrics>(METRICS);
+    const counted = (await metrics?.deadLetters.get())?.values.reduce((sum, v) => sum + v.value, 0);
+    assert.equal(counted, 2, 'dead letters counted in /metrics');
   });
 });

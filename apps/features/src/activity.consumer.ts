@@ -45,7 +45,7 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
         );
         this.metrics.eventsOut.inc({ topic: 'features+flags' }, outcome.emitted);
       },
-      ...consumerMetricHooks(this.metrics),
+      ...consumerMetricHooks(this.metrics, consumerGroups(this.config.TOPIC_PREFIX).features),
     });
     await this.consumer.start();
   }

@@ -42,7 +42,7 @@ export class FeaturesConsumer implements OnApplicationBootstrap, OnApplicationSh
         const sent = await this.scoring.scoreBatch(batch.events.map((e) => e.event));
         this.metrics.eventsOut.inc({ topic: this.topics.scores }, sent);
       },
-      ...consumerMetricHooks(this.metrics),
+      ...consumerMetricHooks(this.metrics, consumerGroups(this.config.TOPIC_PREFIX).scoring),
     });
     await this.consumer.start();
   }

@@ -2,6 +2,7 @@ import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { decodeEvent } from '@churnstream/contracts';
 import { AppError } from '@churnstream/errors';
+import { consumerLag, totalLag } from './consumer-lag';
 import type { EventProducer } from './event.producer';
 
 export interface ConsumedEvent<T> {
@@ -42,6 +43,11 @@ export interface BatchConsumerOptions<S extends z.ZodType> {
    * their supervisor restarts them, rather than staying up and healthy while consuming nothing.
    */
   onFatal?(error: Error): void;
+  /** A batch's handler failed (the batch is redelivered: nothing was committed). */
+  onError?(error: unknown): void;
+  /** The group's total lag on its topics, sampled every `lagIntervalMs` (default 10 s). */
+  onLag?(lag: number): void;
+  lagIntervalMs?: number;
 }
 
 /**
@@ -57,9 +63,10 @@ export interface BatchConsumerOptions<S extends z.ZodType> {
 export class BatchConsumer<S extends z.ZodType> {
   private readonly consumer: Consumer;
   private running = false;
+  private lagTimer?: NodeJS.Timeout;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly options: BatchConsumerOptions<S>,
   ) {
     this.consumer = kafka.consumer({
@@ -81,6 +88,7 @@ export class BatchConsumer<S extends z.ZodType> {
       fromBeginning: this.options.fromBeginning ?? true,
     });
     this.running = true;
+    this.sampleLag();
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -142,14 +150,34 @@ export class BatchConsumer<S extends z.ZodType> {
     if (!last) return;
     const nextOffset = (BigInt(last.offset) + 1n).toString();
     if (events.length > 0) {
-      await this.options.handle({ topic, partition, events, nextOffset, heartbeat });
+      try {
+        await this.options.handle({ topic, partition, events, nextOffset, heartbeat });
+      } catch (error) {
+        this.options.onError?.(error);
+        throw error;
+      }
     }
     await this.consumer.commitOffsets([{ topic, partition, offset: nextOffset }]);
     await heartbeat();
     this.options.onBatch?.(topic, messages.length, (performance.now() - started) / 1000);
   }
 
+  private sampleLag(): void {
+    const onLag = this.options.onLag;
+    if (!onLag) return;
+    this.lagTimer = setInterval(() => {
+      consumerLag(this.kafka, this.options.groupId, this.options.topics).then(
+        (lags) => {
+          onLag(totalLag(lags));
+        },
+        () => undefined,
+      );
+    }, this.options.lagIntervalMs ?? 10_000);
+    this.lagTimer.unref();
+  }
+
   async stop(): Promise<void> {
+    clearInterval(this.lagTimer);
     if (!this.running) return;
     this.running = false;
     await this.consumer.disconnect();
