@@ -13,6 +13,7 @@ import { createKafka } from '@churnstream/kafka';
 import { ensureModel } from '../pipeline/pipeline.model';
 import { topicSizes, waitCaughtUp } from '../pipeline/pipeline.progress';
 import { resetRun } from '../pipeline/pipeline.reset';
+import { RUN_OPTIONS, generatorArgs, populationOf } from '../pipeline/run.options';
 import { SERVICES } from '../start/services';
 import { type RunningService, healthOf, startService, stopService, waitHealthy } from '../start/supervisor';
 
@@ -47,12 +48,7 @@ async function main(): Promise<number> {
     args: process.argv.slice(2),
     strict: true,
     options: {
-      customers: { type: 'string', default: '10000' },
-      sessions: { type: 'string', default: '100000' },
-      seed: { type: 'string', default: '42' },
-      'max-speed': { type: 'boolean' },
-      rate: { type: 'string' },
-      speed: { type: 'string' },
+      ...RUN_OPTIONS,
       fresh: { type: 'boolean' },
       timeout: { type: 'string', default: '1800' },
       help: { type: 'boolean' },
@@ -64,14 +60,7 @@ async function main(): Promise<number> {
   }
   const started = Date.now();
   const config = loadConfig();
-  const population = {
-    customers: Number(values.customers),
-    sessions: Number(values.sessions),
-    seed: Number(values.seed),
-  };
-  for (const [name, value] of Object.entries(population)) {
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name}: expected a positive integer`);
-  }
+  const population = populationOf(values);
   const kafka: Kafka = createKafka(config, 'simulate');
 
   const running: RunningService[] = [];
@@ -107,26 +96,13 @@ async function main(): Promise<number> {
       throw new Error(`not healthy: ${sick.map((s) => `${s.spec.name} (log ${s.logPath})`).join(', ')}`);
     console.log(`simulate: apps up: ${consumers.map((s) => s.name).join(', ')}`);
 
-    const pace = values.rate
-      ? ['--rate', values.rate]
-      : values.speed
-        ? ['--speed', values.speed]
-        : ['--max-speed'];
     const generatorSpec = SERVICES.find((s) => s.name === 'generator');
     if (!generatorSpec) throw new Error('no generator in SERVICES');
     const generator = startService(
       root,
       {
         ...generatorSpec,
-        args: [
-          '--customers',
-          String(population.customers),
-          '--sessions',
-          String(population.sessions),
-          '--seed',
-          String(population.seed),
-          ...pace,
-        ],
+        args: generatorArgs(population, values, ['--max-speed']),
       },
       process.env,
     );

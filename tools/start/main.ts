@@ -4,7 +4,6 @@
  * where churn emerges within minutes, and prints one progress line every few seconds. Ctrl-C stops
  * the apps cleanly; the stack stays up.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@churnstream/config';
 import { topicNames } from '@churnstream/contracts';
@@ -13,6 +12,7 @@ import { createKafka } from '@churnstream/kafka';
 import { createRedis } from '@churnstream/redis';
 import { ensureModel } from '../pipeline/pipeline.model';
 import { resetRun } from '../pipeline/pipeline.reset';
+import { RUN_OPTIONS, generatorArgs, logTail, populationOf } from '../pipeline/run.options';
 import { pipelineLag, topicSizes } from '../pipeline/pipeline.progress';
 import { SERVICES } from './services';
 import { type RunningService, healthOf, startService, stopService, waitHealthy } from './supervisor';
@@ -27,25 +27,12 @@ const HELP = `usage: npm start -- [options]
   --keep         keep the previous run's topics, indices and Redis keys (default: start from a clean
                  slate, so churn is seen emerging from the first simulated day)`;
 
-function tail(path: string, lines = 30): string {
-  try {
-    return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
 async function main(): Promise<number> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
     strict: true,
     options: {
-      customers: { type: 'string', default: '10000' },
-      sessions: { type: 'string', default: '100000' },
-      seed: { type: 'string', default: '42' },
-      speed: { type: 'string' },
-      rate: { type: 'string' },
-      'max-speed': { type: 'boolean' },
+      ...RUN_OPTIONS,
       keep: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -55,11 +42,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = loadConfig();
-  const population = {
-    customers: Number(values.customers),
-    sessions: Number(values.sessions),
-    seed: Number(values.seed),
-  };
+  const population = populationOf(values);
   console.log(`model: ${config.MODEL_PATH} (${ensureModel(root, config.MODEL_PATH, population)})`);
   const busy = await Promise.all(SERVICES.map(async (s) => ((await healthOf(s.port)).ok ? s.name : null)));
   if (busy.some((name) => name !== null)) {
@@ -73,25 +56,11 @@ async function main(): Promise<number> {
     );
   }
 
-  const pace = values.rate
-    ? ['--rate', values.rate]
-    : values['max-speed']
-      ? ['--max-speed']
-      : ['--speed', values.speed ?? '43200'];
   const specs = SERVICES.map((spec) =>
     spec.name === 'generator'
       ? {
           ...spec,
-          args: [
-            '--customers',
-            String(population.customers),
-            '--sessions',
-            String(population.sessions),
-            '--seed',
-            String(population.seed),
-            ...pace,
-            '--stay',
-          ],
+          args: [...generatorArgs(population, values, ['--speed', '43200']), '--stay'],
         }
       : spec,
   );
@@ -116,7 +85,7 @@ async function main(): Promise<number> {
       console.error(
         `\n${s.spec.name} did not become healthy; /health says ${JSON.stringify((await healthOf(s.spec.port)).body)}`,
       );
-      console.error(`last lines of ${s.logPath}:\n${tail(s.logPath)}`);
+      console.error(`last lines of ${s.logPath}:\n${logTail(s.logPath)}`);
     }
     return failed.length === 0;
   };
@@ -190,7 +159,7 @@ async function main(): Promise<number> {
     console.error(
       `${dead?.spec.name ?? 'an app'} exited unexpectedly; last lines of ${dead?.logPath ?? '.stack/logs'}:`,
     );
-    if (dead) console.error(tail(dead.logPath));
+    if (dead) console.error(logTail(dead.logPath));
     await stopAll('an app exited');
     return 1;
   }

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import type { PopulationArgs } from './pipeline.model';
+
+/** The options `npm start` and `npm run simulate` share: the population and the generator's pace. */
+export const RUN_OPTIONS = {
+  customers: { type: 'string', default: '10000' },
+  sessions: { type: 'string', default: '100000' },
+  seed: { type: 'string', default: '42' },
+  speed: { type: 'string' },
+  rate: { type: 'string' },
+  'max-speed': { type: 'boolean' },
+} as const;
+
+export interface RunValues {
+  customers: string;
+  sessions: string;
+  seed: string;
+  speed?: string | undefined;
+  rate?: string | undefined;
+  'max-speed'?: boolean | undefined;
+}
+
+export function populationOf(values: RunValues): PopulationArgs {
+  const population = {
+    customers: Number(values.customers),
+    sessions: Number(values.sessions),
+    seed: Number(values.seed),
+  };
+  for (const [name, value] of Object.entries(population)) {
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name}: expected a positive integer`);
+  }
+  return population;
+}
+
+/** The generator's command line for this population and pace (`fallback` when no pace was given). */
+export function generatorArgs(population: PopulationArgs, values: RunValues, fallback: string[]): string[] {
+  const pace = values.rate
+    ? ['--rate', values.rate]
+    : values.speed
+      ? ['--speed', values.speed]
+      : values['max-speed']
+        ? ['--max-speed']
+        : fallback;
+  return [
+    '--customers',
+    String(population.customers),
+    '--sessions',
+    String(population.sessions),
+    '--seed',
+    String(population.seed),
+    ...pace,
+  ];
+}
+
+/** The last lines of a log file, for start-up failures. */
+export function logTail(path: string, lines = 30): string {
+  try {
+    return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
