@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AppError } from '@churnstream/errors';
-import { resolveScenario } from '@churnstream/simulation';
+import { scenarioFromJson } from '@churnstream/simulation';
 import type { StreamOptions } from './stream.service';
 
 export const GENERATOR_HELP = `usage: generator [options]
@@ -81,15 +81,7 @@ export function parseGeneratorArgs(argv: string[]): GeneratorArgs {
     } catch (cause) {
       throw new AppError('CONFIG_INVALID', `--scenario: cannot read ${values.scenario}`, { cause });
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (cause) {
-      throw new AppError('CONFIG_INVALID', `${values.scenario}: not JSON (${(cause as Error).message})`, {
-        cause,
-      });
-    }
-    scenario = resolveScenario(json, values.scenario);
+    scenario = scenarioFromJson(text, values.scenario);
   }
   const limit = positive('limit', values.limit, true);
   const durationSeconds = positive('duration', values.duration, false);

@@ -194,3 +194,14 @@ export function resolveScenario(overrides: unknown = {}, source = 'scenario'): S
   }
   return parsed.data;
 }
+
+/** A scenario file's text (JSON overrides) resolved against the defaults; errors name `source`. */
+export function scenarioFromJson(text: string, source: string): Scenario {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new AppError('CONFIG_INVALID', `${source}: not JSON (${(cause as Error).message})`, { cause });
+  }
+  return resolveScenario(json, source);
+}

@@ -12,6 +12,7 @@ import {
   DEFAULT_GENERATE_OPTIONS,
   generatePopulation,
   resolveScenario,
+  scenarioFromJson,
   type Scenario,
 } from '@churnstream/simulation';
 import type { CliCommand } from '../cli.command';
@@ -39,13 +40,13 @@ function integer(name: string, value: string | undefined, fallback: number): num
 
 function loadScenario(file: string | undefined): Scenario {
   if (file === undefined) return resolveScenario({});
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (cause) {
     throw new AppError('CONFIG_INVALID', `--scenario ${file}: ${(cause as Error).message}`, { cause });
   }
-  return resolveScenario(json, `--scenario ${file}`);
+  return scenarioFromJson(text, `--scenario ${file}`);
 }
 
 /** A line on stderr at most every 2 s: the phase, how far it is, its rate and ETA. */
