@@ -61,6 +61,26 @@ export class FileSink {
     this.used += this.chunk.write(line, this.used, 'latin1');
   }
 
+  /**
+   * Room for a line of at most `maxBytes`, to be encoded by the caller straight into `buffer` from
+   * the returned offset and then committed with the offset after it. Lines longer than a chunk
+   * cannot be written this way (use write).
+   */
+  reserve(maxBytes: number): number {
+    if (this.used + maxBytes > CHUNK_BYTES) this.flush();
+    return this.used;
+  }
+
+  /** The chunk that reserve() hands out offsets into. */
+  get buffer(): Uint8Array {
+    return this.chunk;
+  }
+
+  commit(end: number): void {
+    this.lines++;
+    this.used = end;
+  }
+
   close(): SinkResult {
     this.flush();
     closeSync(this.fd);

@@ -1,18 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DAY_MS } from '@churnstream/churn';
-import {
-  churnedLabel,
-  csvLine,
-  formatCents,
-  isoTime,
-  ndjsonLine,
-  SESSION_COLUMNS,
-  sessionCsvLine,
-  sessionRow,
-} from './dataset.format';
-import { generatePopulation } from './population.model';
-import { sessionStream } from './session.stream';
+import { churnedLabel, csvLine, formatCents, isoTime, ndjsonLine, SESSION_COLUMNS } from './dataset.format';
 
 describe('dataset format', () => {
   it('formats timestamps exactly as Date#toISOString, with milliseconds', () => {
@@ -67,12 +56,5 @@ describe(churnedLabel.name, () => {
   it('measures from customer_since when the customer never bought', () => {
     assert.equal(churnedLabel(snapshot - 60 * DAY_MS, Number.NaN, snapshot), true);
     assert.equal(churnedLabel(snapshot - 59 * DAY_MS, Number.NaN, snapshot), false);
-  });
-});
-
-describe(sessionCsvLine.name, () => {
-  it('builds exactly the line the generic CSV writer builds from the session row', () => {
-    const pop = generatePopulation({ customers: 200, sessions: 2_000, seed: 11 });
-    for (const s of sessionStream(pop)) assert.equal(sessionCsvLine(s), csvLine(sessionRow(s)));
   });
 });

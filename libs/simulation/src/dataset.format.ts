@@ -141,14 +141,6 @@ export function truthRow(t: TruthRecord): Row {
   ];
 }
 
-/**
- * A clean session as a CSV line, built directly: every field is an id, a timestamp, a number or a
- * vocabulary word, none of which can hold a comma, quote or line break. Equal to csvLine(sessionRow(s)).
- */
-export function sessionCsvLine(s: SessionRecord): string {
-  return `${s.session_id},${s.customer_id},${isoTime(s.session_start)},${isoTime(s.session_end)},${s.pages_viewed},${s.products_added_to_cart},${s.products_purchased},${formatCents(s.total_spent_cents)},${s.device_type},${s.payment_method ?? ''}\n`;
-}
-
 const NEEDS_QUOTES = /[",\r\n]/;
 
 export function csvField(value: string): string {

@@ -6,5 +6,6 @@ export * from './population.model';
 export * from './session.stream';
 export * from './truth.model';
 export * from './dataset.format';
+export * from './csv.encoder';
 export * from './dirty.injector';
 export * from './activity.events';

@@ -50,24 +50,29 @@ export function buildLocalePools(scenario: Scenario, seed: number, referenceNowM
     const faker = new Faker({ locale: [definition, en, base] });
     faker.seed(seed);
     faker.setDefaultRefDate(new Date(referenceNowMs));
-    // The locale's own lists (not the English fallback), so that names and cities match the country.
+    // Cities from the locale's own list (not the English fallback, which is American), else made by
+    // the locale's own patterns. Names from the locale's lists, falling back along its chain (en_US and
+    // en_GB have none of their own): one sampling call instead of a Faker call per name.
     const own = definition;
-    const first = own.person?.first_name;
-    const domains = faker.definitions.internet.free_email;
+    const names = faker.definitions.person;
+    const first = names.first_name;
     return {
       country,
       cities:
         own.location?.city_name != null && own.location.city_name.length > 0
           ? sample(faker, own.location.city_name, POOL_SIZES.cities, () => '')
           : uniqueDraws(() => faker.location.city(), POOL_SIZES.patternCities),
-      femaleFirst: sample(faker, first?.female ?? first?.generic, POOL_SIZES.first, () =>
+      femaleFirst: sample(faker, first.female ?? first.generic, POOL_SIZES.first, () =>
         faker.person.firstName('female'),
       ),
-      maleFirst: sample(faker, first?.male ?? first?.generic, POOL_SIZES.first, () =>
+      maleFirst: sample(faker, first.male ?? first.generic, POOL_SIZES.first, () =>
         faker.person.firstName('male'),
       ),
-      last: sample(faker, own.person?.last_name?.generic, POOL_SIZES.last, () => faker.person.lastName()),
-      emailDomains: domains.length > 0 ? [...domains] : ['example.com'],
+      last: sample(faker, names.last_name.generic, POOL_SIZES.last, () => faker.person.lastName()),
+      emailDomains:
+        faker.definitions.internet.free_email.length > 0
+          ? [...faker.definitions.internet.free_email]
+          : ['example.com'],
     };
   });
 }

@@ -23,7 +23,8 @@ import { buildLocalePools, emailPart, type LocalePool } from './locale.pools';
 import { Rng, cumulative } from './random.rng';
 import { DEFAULT_SCENARIO, type Scenario } from './scenario.schema';
 
-export const GENERATOR_VERSION = 'churnstream-simulation/1.0.0';
+/** Bumped whenever the same seed gives different files (1.1.0: name pools sampled from the locale chain). */
+export const GENERATOR_VERSION = 'churnstream-simulation/1.1.0';
 export const DEFAULT_SNAPSHOT_AT = '2026-06-30T00:00:00.000Z';
 export const DEFAULT_GENERATE_OPTIONS = {
   customers: 10_000,
@@ -151,8 +152,10 @@ export class Population {
   private readonly genderCum: Float64Array;
   private readonly localeCum: Float64Array;
   private readonly profileRng = new Rng(1);
-  private readonly customerWidth: number;
-  private readonly sessionWidth: number;
+  private readonly emailParts = new Map<string, string>();
+  /** Digits of customer and session ids (zero-padded, wide enough for every id of the population). */
+  readonly customerIdWidth: number;
+  readonly sessionIdWidth: number;
 
   constructor(options: GenerateOptions = {}) {
     const scenario = options.scenario ?? DEFAULT_SCENARIO;
@@ -177,8 +180,8 @@ export class Population {
     this.clock = new ActivityClock(scenario.hourlyActivity, scenario.weekdayActivity);
     this.uSnapshot = this.clock.toActivity(this.snapshotAtMs);
     this.pools = buildLocalePools(scenario, this.seed, this.snapshotAtMs);
-    this.customerWidth = idWidth(this.customerCount, 6);
-    this.sessionWidth = idWidth(this.sessionCount, 7);
+    this.customerIdWidth = idWidth(this.customerCount, 6);
+    this.sessionIdWidth = idWidth(this.sessionCount, 7);
 
     this.deviceCum = cumulative(DEVICE_TYPES.map((d) => scenario.devices.shares[d] ?? 0));
     this.paymentCum = cumulative(PAYMENT_METHODS.map((p) => scenario.payments.shares[p] ?? 0));
@@ -318,12 +321,22 @@ export class Population {
 
   customerId(i: number): string {
     const digits = String(i + 1);
-    return 'C' + ZEROS[this.customerWidth - digits.length]! + digits;
+    return 'C' + ZEROS[this.customerIdWidth - digits.length]! + digits;
   }
 
   sessionId(seq: number): string {
     const digits = String(seq + 1);
-    return 'S' + ZEROS[this.sessionWidth - digits.length]! + digits;
+    return 'S' + ZEROS[this.sessionIdWidth - digits.length]! + digits;
+  }
+
+  /** emailPart per name, memoised: pools are small and names repeat across customers. */
+  private emailPart(name: string): string {
+    let part = this.emailParts.get(name);
+    if (part === undefined) {
+      part = emailPart(name);
+      this.emailParts.set(name, part);
+    }
+    return part;
   }
 
   /** The profile of customer `i`, drawn from its own stream (the same every call). */
@@ -336,7 +349,8 @@ export class Population {
     const firstNames = female ? pool.femaleFirst : pool.maleFirst;
     const first = firstNames[rng.int(firstNames.length)]!;
     const last = pool.last[rng.int(pool.last.length)]!;
-    const local = [emailPart(first), emailPart(last)].filter((p) => p.length > 0).join('.') || 'customer';
+    const local =
+      [this.emailPart(first), this.emailPart(last)].filter((p) => p.length > 0).join('.') || 'customer';
     const domain = pool.emailDomains[rng.int(pool.emailDomains.length)]!;
     let age: number;
     if (rng.chance(s.coreAgeShare)) {

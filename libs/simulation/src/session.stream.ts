@@ -9,10 +9,12 @@
  * never overlap (a new visit after the previous one ended is a new session), so ends are sorted too.
  */
 import { DEVICE_TYPES, PAYMENT_METHODS } from '@churnstream/contracts';
+import type { ActivityClock } from './activity.clock';
 import { Rng } from './random.rng';
 import { STREAM, emptySession, type Population, type SessionRecord } from './population.model';
 
-const NO_PAYMENT = 255;
+/** SessionDraw#payment when nothing was bought. */
+export const NO_PAYMENT = 255;
 /** Minimum gap between two sessions of the same customer. */
 const GAP_MS = 1_000;
 
@@ -25,6 +27,23 @@ export function* sessionStream(pop: Population): Generator<SessionRecord, void, 
     seq++;
     yield rec;
   }
+}
+
+/** One session as numbers: indices into DEVICE_TYPES and PAYMENT_METHODS (NO_PAYMENT when nothing was bought). */
+export interface SessionDraw {
+  customer: number;
+  start: number;
+  end: number;
+  pages: number;
+  cart: number;
+  bought: number;
+  cents: number;
+  device: number;
+  payment: number;
+}
+
+export function emptyDraw(): SessionDraw {
+  return { customer: 0, start: 0, end: 0, pages: 0, cart: 0, bought: 0, cents: 0, device: 0, payment: 0 };
 }
 
 /**
@@ -70,8 +89,25 @@ export class SessionGenerator {
   private readonly heapKey: Float64Array;
   private readonly heapIdx: Int32Array;
   private size = 0;
+  private readonly draw = emptyDraw();
+  // The scenario's knobs as plain fields: the hot loop reads numbers, not nested objects.
   private readonly tau: number;
   private readonly visitFactor: number;
+  private readonly snapshot: number;
+  private readonly clock: ActivityClock;
+  private readonly deviceCum: Float64Array;
+  private readonly paymentCum: Float64Array;
+  private readonly lapsedPurchaseFactor: number;
+  private readonly medianMinutes: number;
+  private readonly cartDurationFactor: number;
+  private readonly maxMinutes: number;
+  private readonly durationSigma: number;
+  private readonly pagesPerMinute: number;
+  private readonly extraCartAddsMean: number;
+  private readonly extraItemBuyRate: number;
+  private readonly itemSigma: number;
+  private readonly deviceStickiness: number;
+  private readonly paymentStickiness: number;
 
   constructor(private readonly pop: Population) {
     const n = pop.customerCount;
@@ -80,8 +116,24 @@ export class SessionGenerator {
     this.rng = new Rng(n, new Uint32Array(buffer), 2 * STRIDE, RNG_WORD);
     this.heapKey = new Float64Array(n);
     this.heapIdx = new Int32Array(n);
-    this.tau = pop.scenario.lapse.visitDecayDays * 24;
-    this.visitFactor = pop.scenario.lapse.visitFactor;
+    const sc = pop.scenario;
+    this.tau = sc.lapse.visitDecayDays * 24;
+    this.visitFactor = sc.lapse.visitFactor;
+    this.snapshot = pop.snapshotAtMs;
+    this.clock = pop.clock;
+    this.deviceCum = pop.deviceCum;
+    this.paymentCum = pop.paymentCum;
+    this.lapsedPurchaseFactor = sc.lapse.purchaseFactor;
+    this.medianMinutes = sc.session.medianMinutes;
+    this.cartDurationFactor = sc.session.cartDurationFactor;
+    this.maxMinutes = sc.session.maxMinutes;
+    this.durationSigma = sc.session.durationSigma;
+    this.pagesPerMinute = sc.session.pagesPerMinute;
+    this.extraCartAddsMean = sc.funnel.extraCartAddsMean;
+    this.extraItemBuyRate = sc.funnel.extraItemBuyRate;
+    this.itemSigma = sc.prices.itemSigma;
+    this.deviceStickiness = sc.devices.stickiness;
+    this.paymentStickiness = sc.payments.stickiness;
     const f = this.f;
     for (let i = 0; i < n; i++) {
       const count = pop.sessionsOf[i]!;
@@ -115,24 +167,45 @@ export class SessionGenerator {
    * use each record before asking for the next); otherwise a new record is returned.
    */
   next(seq: number, into?: SessionRecord): SessionRecord | null {
-    if (this.size === 0) return null;
-    const i = this.heapIdx[0]!;
+    const d = this.draw;
+    return this.nextDraw(d) ? this.record(seq, d, into ?? emptySession()) : null;
+  }
+
+  /** A drawn session (numbered `seq`) as a record, written into `into`. */
+  record(seq: number, d: SessionDraw, into: SessionRecord): SessionRecord {
     const pop = this.pop;
+    into.session_id = pop.sessionId(seq);
+    into.customer_id = pop.customerId(d.customer);
+    into.customer_index = d.customer;
+    into.session_start = d.start;
+    into.session_end = d.end;
+    into.pages_viewed = d.pages;
+    into.products_added_to_cart = d.cart;
+    into.products_purchased = d.bought;
+    into.total_spent_cents = d.cents;
+    into.device_type = DEVICE_TYPES[d.device]!;
+    into.payment_method = d.payment === NO_PAYMENT ? null : PAYMENT_METHODS[d.payment]!;
+    return into;
+  }
+
+  /**
+   * The next session as numbers only (no id strings): what a writer that encodes bytes itself needs.
+   * Returns false when all sessions are out.
+   */
+  nextDraw(d: SessionDraw): boolean {
+    if (this.size === 0) return false;
+    const i = this.heapIdx[0]!;
     const f = this.f;
     const o = i * STRIDE;
-    const pay = f[o + F.pay]!;
-    const rec = into ?? emptySession();
-    rec.session_id = pop.sessionId(seq);
-    rec.customer_id = pop.customerId(i);
-    rec.customer_index = i;
-    rec.session_start = f[o + F.start]!;
-    rec.session_end = f[o + F.end]!;
-    rec.pages_viewed = f[o + F.pages]!;
-    rec.products_added_to_cart = f[o + F.cart]!;
-    rec.products_purchased = f[o + F.bought]!;
-    rec.total_spent_cents = f[o + F.cents]!;
-    rec.device_type = DEVICE_TYPES[f[o + F.dev]!]!;
-    rec.payment_method = pay === NO_PAYMENT ? null : PAYMENT_METHODS[pay]!;
+    d.customer = i;
+    d.start = f[o + F.start]!;
+    d.end = f[o + F.end]!;
+    d.pages = f[o + F.pages]!;
+    d.cart = f[o + F.cart]!;
+    d.bought = f[o + F.bought]!;
+    d.cents = f[o + F.cents]!;
+    d.device = f[o + F.dev]!;
+    d.payment = f[o + F.pay]!;
     if (f[o + F.remaining]! > 0) {
       this.advance(i);
       this.heapKey[0] = f[o + F.end]!;
@@ -142,7 +215,7 @@ export class SessionGenerator {
       this.heapIdx[0] = this.heapIdx[this.size]!;
     }
     if (this.size > 1) this.siftDown(0);
-    return rec;
+    return true;
   }
 
   /** Activity time at quantile x of the customer's session mass (pre-lapse uniform, post-lapse decaying). */
@@ -161,8 +234,6 @@ export class SessionGenerator {
 
   /** Draws customer i's next session into its packed fields. */
   private advance(i: number): void {
-    const pop = this.pop;
-    const s = pop.scenario;
     const f = this.f;
     const o = i * STRIDE;
     const rng = this.rng.at(i);
@@ -171,36 +242,34 @@ export class SessionGenerator {
     f[o + F.q] = q;
     f[o + F.remaining] = remaining - 1;
 
-    const snapshot = pop.snapshotAtMs;
-    let start = Math.ceil(pop.clock.toReal(this.quantileToActivity(o, q)));
+    const snapshot = this.snapshot;
+    let start = Math.ceil(this.clock.toReal(this.quantileToActivity(o, q)));
     start = Math.min(snapshot, Math.max(start, f[o + F.earliest]!, f[o + F.prevEnd]! + GAP_MS));
 
     const lapsed = start >= f[o + F.lapseAt]!;
     const hasCart = rng.chance(f[o + F.cartP]!);
-    const buys = hasCart && rng.chance(f[o + F.checkoutP]! * (lapsed ? s.lapse.purchaseFactor : 1));
+    const buys = hasCart && rng.chance(f[o + F.checkoutP]! * (lapsed ? this.lapsedPurchaseFactor : 1));
     const median =
-      s.session.medianMinutes *
-      (hasCart ? s.session.cartDurationFactor : 1) *
-      (buys ? s.session.cartDurationFactor : 1);
-    const minutes = Math.min(s.session.maxMinutes, rng.logNormal(median, s.session.durationSigma));
-    const pages = 1 + rng.poisson(minutes * s.session.pagesPerMinute);
-    const cart = hasCart ? Math.min(pages, 1 + rng.poisson(s.funnel.extraCartAddsMean)) : 0;
+      this.medianMinutes * (hasCart ? this.cartDurationFactor : 1) * (buys ? this.cartDurationFactor : 1);
+    const minutes = Math.min(this.maxMinutes, rng.logNormal(median, this.durationSigma));
+    const pages = 1 + rng.poisson(minutes * this.pagesPerMinute);
+    const cart = hasCart ? Math.min(pages, 1 + rng.poisson(this.extraCartAddsMean)) : 0;
     let bought = 0;
     let cents = 0;
     if (buys) {
       bought = 1;
-      for (let k = 1; k < cart; k++) if (rng.chance(s.funnel.extraItemBuyRate)) bought++;
+      for (let k = 1; k < cart; k++) if (rng.chance(this.extraItemBuyRate)) bought++;
       const level = f[o + F.price]!;
       for (let k = 0; k < bought; k++)
-        cents += Math.max(99, Math.round(rng.logNormal(level, s.prices.itemSigma)));
+        cents += Math.max(99, Math.round(rng.logNormal(level, this.itemSigma)));
     }
-    f[o + F.dev] = rng.chance(s.devices.stickiness) ? f[o + F.device]! : rng.pick(pop.deviceCum);
+    f[o + F.dev] = rng.chance(this.deviceStickiness) ? f[o + F.device]! : rng.pick(this.deviceCum);
     f[o + F.pay] =
       bought === 0
         ? NO_PAYMENT
-        : rng.chance(s.payments.stickiness)
+        : rng.chance(this.paymentStickiness)
           ? f[o + F.payment]!
-          : rng.pick(pop.paymentCum);
+          : rng.pick(this.paymentCum);
 
     const end = Math.min(snapshot, start + Math.round(minutes * 60_000));
     f[o + F.start] = start;

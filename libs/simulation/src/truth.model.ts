@@ -32,17 +32,37 @@ export interface TruthRecord {
 }
 
 const STEP_MS = 12 * 3_600_000;
+const WEEK_MS = 7 * 24 * 3_600_000;
 
-/** Activity time at the midpoints of the integration steps from the cutoff, shared by all customers who joined before it. */
-const gridCache = new WeakMap<Population, Float64Array>();
+/** Activity time at the midpoints of the integration steps from `from` to snapshot_at. */
+interface Grid {
+  readonly mid: Float64Array;
+  /**
+   * When the steps tile whole weeks (12-hour steps do), the activity gained per step repeats with
+   * this period, so exp(-rate x gain) takes `period` values rather than one per step; 0 otherwise.
+   */
+  readonly period: number;
+}
 
-function midpoints(pop: Population, from: number): Float64Array {
+/** The grid from the cutoff, shared by every customer who joined before it. */
+const gridCache = new WeakMap<Population, Grid>();
+
+function buildGrid(pop: Population, from: number): Grid {
   const steps = Math.max(1, Math.ceil((pop.snapshotAtMs - from) / STEP_MS));
   const dt = (pop.snapshotAtMs - from) / steps;
-  const out = new Float64Array(steps);
-  for (let k = 0; k < steps; k++) out[k] = pop.clock.toActivity(from + (k + 0.5) * dt);
-  return out;
+  const mid = new Float64Array(steps);
+  for (let k = 0; k < steps; k++) mid[k] = pop.clock.toActivity(from + (k + 0.5) * dt);
+  const period = WEEK_MS / dt;
+  let periodic = Number.isInteger(period) && period < steps;
+  for (let k = period + 1; periodic && k < steps; k++) {
+    const gain = mid[k]! - mid[k - 1]!;
+    const again = mid[k - period]! - mid[k - period - 1]!;
+    periodic = Math.abs(gain - again) <= 1e-9 * Math.max(1, Math.abs(gain));
+  }
+  return { mid, period: periodic ? period : 0 };
 }
+
+const factors = new Float64Array(64);
 
 export function churnProbability(pop: Population, i: number): number {
   const s = pop.scenario;
@@ -69,17 +89,37 @@ export function churnProbability(pop: Population, i: number): number {
   const span = S - l0;
   let p = Math.exp(-h * span - rq * (uS - u0));
   if (h > 0 && span > 0) {
-    let grid: Float64Array;
+    let grid: Grid;
     if (l0 === pop.cutoffMs) {
-      grid = gridCache.get(pop) ?? midpoints(pop, l0);
+      grid = gridCache.get(pop) ?? buildGrid(pop, l0);
       gridCache.set(pop, grid);
     } else {
-      grid = midpoints(pop, l0);
+      grid = buildGrid(pop, l0);
     }
-    const dt = span / grid.length;
-    for (let k = 0; k < grid.length; k++) {
-      const uL = grid[k]!;
-      p += h * dt * Math.exp(-h * (k + 0.5) * dt - rq * (uL - u0) - postMass(uL, uL));
+    const mid = grid.mid;
+    const steps = mid.length;
+    const dt = span / steps;
+    const period = grid.period;
+    if (postFactor === 0 && period > 0 && period <= factors.length) {
+      // The same midpoint sum with the exponentials as running products: exp(-h t) shrinks by the
+      // same factor every step, and exp(-rq (uL - u0)) by one of `period` factors.
+      for (let j = 0; j < period; j++) factors[j] = Math.exp(-rq * (mid[j + 1]! - mid[j]!));
+      const decay = Math.exp(-h * dt);
+      let a = Math.exp(-h * 0.5 * dt);
+      let b = Math.exp(-rq * (mid[0]! - u0));
+      let sum = 0;
+      for (let k = 0, j = 0; k < steps; k++) {
+        sum += a * b;
+        a *= decay;
+        b *= factors[j]!;
+        if (++j === period) j = 0;
+      }
+      p += h * dt * sum;
+    } else {
+      for (let k = 0; k < steps; k++) {
+        const uL = mid[k]!;
+        p += h * dt * Math.exp(-h * (k + 0.5) * dt - rq * (uL - u0) - postMass(uL, uL));
+      }
     }
   }
   return Math.min(1, Math.max(0, p));
