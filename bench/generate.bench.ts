@@ -19,6 +19,8 @@ import {
   SESSION_COLUMNS,
   csvHeader,
   csvLine,
+  SessionGenerator,
+  emptyDraw,
   generatePopulation,
 } from '@churnstream/simulation';
 import type { Benchmark } from './benchmark';
@@ -148,6 +150,14 @@ function runBench(argv: string[]): number {
         outDir: join(dir, 'batch'),
       });
     });
+  // The behavioural model alone: population and every session drawn, nothing formatted or written.
+  // No writer built on this model can beat it, which bounds the ratio any writer can reach.
+  const modelOnce = () =>
+    measure(() => {
+      const gen = new SessionGenerator(generatePopulation({ customers, sessions, seed: 42 }));
+      const d = emptyDraw();
+      while (gen.nextDraw(d));
+    });
   const naiveOnce = () => {
     let parts = { customerMs: 0, sessionMs: 0 };
     const m = measure(() => {
@@ -163,9 +173,11 @@ function runBench(argv: string[]): number {
     // Interleaved, so that load changes on the machine hit both sides alike.
     const batch: { wall: number; cpu: number }[] = [];
     const naiveRuns: ReturnType<typeof naiveOnce>[] = [];
+    const modelRuns: { wall: number; cpu: number }[] = [];
     for (let r = 0; r < runs; r++) {
       batch.push(batchOnce());
       naiveRuns.push(naiveOnce());
+      modelRuns.push(modelOnce());
     }
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
     const batchWall = median(batch.map((b) => b.wall));
@@ -174,6 +186,8 @@ function runBench(argv: string[]): number {
     const naiveCpu = median(naiveRuns.map((n) => n.cpu));
     const wallRatio = median(batch.map((b, k) => (naiveRuns[k]?.wall ?? Number.NaN) / b.wall));
     const cpuRatio = median(batch.map((b, k) => (naiveRuns[k]?.cpu ?? Number.NaN) / b.cpu));
+    const modelWall = median(modelRuns.map((m) => m.wall));
+    const modelRatio = median(modelRuns.map((m, k) => (naiveRuns[k]?.wall ?? Number.NaN) / m.wall));
     const per = naiveRuns[0]?.parts ?? { customerMs: 0, sessionMs: 0 };
 
     const ms = (x: number) => `${x.toFixed(0)} ms`;
@@ -192,6 +206,10 @@ function runBench(argv: string[]): number {
     console.log(
       `  ratio naive / batch: wall ${wallRatio.toFixed(1)}x, cpu ${cpuRatio.toFixed(1)}x   goal >= 20x: ` +
         (Math.max(wallRatio, cpuRatio) >= 20 ? 'met' : 'NOT met'),
+    );
+    console.log(
+      `  bound: the model alone (sessions drawn, nothing written) takes ${ms(modelWall)}, ` +
+        `naive / model ${modelRatio.toFixed(1)}x: no writer built on this model can exceed that ratio`,
     );
     return 0;
   } finally {

@@ -33,18 +33,33 @@ export function putBytes(buf: Uint8Array, at: number, bytes: Uint8Array): number
 
 /** Decimal digits of a non-negative safe integer. */
 export function putUint(buf: Uint8Array, at: number, n: number): number {
-  let digits = 1;
-  for (let p = 10; p <= n && digits < 16; p *= 10) digits++;
+  if (n < 10) {
+    buf[at] = ZERO + n;
+    return at + 1;
+  }
+  let digits = 2;
+  for (let p = 100; p <= n && digits < 16; p *= 10) digits++;
   return putPadded(buf, at, n, digits);
 }
 
 /** Exactly `width` decimal digits of a non-negative integer (zero-padded; the caller sizes width). */
 export function putPadded(buf: Uint8Array, at: number, n: number, width: number): number {
-  let v = n;
-  for (let k = at + width - 1; k >= at; k--) {
-    const q = Math.floor(v / 10);
-    buf[k] = ZERO + (v - q * 10);
-    v = q;
+  let k = at + width - 1;
+  if (n <= 0x7fffffff) {
+    // Int32 arithmetic: division by a constant compiles to a multiply, not a float division.
+    let v = n | 0;
+    for (; k >= at; k--) {
+      const q = (v / 10) | 0;
+      buf[k] = ZERO + v - q * 10;
+      v = q;
+    }
+  } else {
+    let v = n;
+    for (; k >= at; k--) {
+      const q = Math.floor(v / 10);
+      buf[k] = ZERO + (v - q * 10);
+      v = q;
+    }
   }
   return at + width;
 }
@@ -88,12 +103,12 @@ function putIsoWith(buf: Uint8Array, at: number, ms: number, days: DayCache): nu
   if (!fast(ms)) return putSlow(buf, at, new Date(ms).toISOString());
   const day = Math.floor(ms / DAY_MS);
   at = putBytes(buf, at, days.get(day));
-  let r = ms - day * DAY_MS;
-  const h = Math.floor(r / 3_600_000);
+  let r = (ms - day * DAY_MS) | 0; // within a day: fits in 32 bits
+  const h = (r / 3_600_000) | 0;
   r -= h * 3_600_000;
-  const m = Math.floor(r / 60_000);
+  const m = (r / 60_000) | 0;
   r -= m * 60_000;
-  const sec = Math.floor(r / 1000);
+  const sec = (r / 1000) | 0;
   buf[at] = 84; // T
   put2(buf, at + 1, h);
   buf[at + 3] = 58; // :

@@ -77,8 +77,12 @@ export function buildLocalePools(scenario: Scenario, seed: number, referenceNowM
   });
 }
 
+const PLAIN = /^[A-Za-z0-9]*$/;
+
 /** Lower-case ASCII for the local part of an e-mail address: "Zoë O'Brien" -> "zoeobrien". */
 export function emailPart(name: string): string {
+  // Most names are plain ASCII letters: skip the Unicode normalisation for them.
+  if (PLAIN.test(name)) return name.toLowerCase();
   return name
     .normalize('NFD')
     .replace(/[^A-Za-z0-9]/g, '')
