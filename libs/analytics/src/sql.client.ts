@@ -3,13 +3,19 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 
 export type Row = Record<string, unknown>;
 
+/** Called after each statement with its text and duration (for tracing slow queries while debugging). */
+export type QueryObserver = (sql: string, ms: number) => void;
+
 export class Sql {
-  constructor(readonly connection: DuckDBConnection) {}
+  constructor(
+    readonly connection: DuckDBConnection,
+    private readonly onQuery?: QueryObserver,
+  ) {}
 
   async all<T extends Row = Row>(sql: string): Promise<T[]> {
     const t = performance.now();
     const reader = await this.connection.runAndReadAll(sql);
-    trace(t, sql);
+    this.onQuery?.(sql, performance.now() - t);
     return reader.getRowObjectsJS().map((r) => normalise(r) as T);
   }
 
@@ -23,17 +29,9 @@ export class Sql {
   async run(sql: string): Promise<number> {
     const t = performance.now();
     const result = await this.connection.run(sql);
-    trace(t, sql);
+    this.onQuery?.(sql, performance.now() - t);
     return result.rowsChanged;
   }
-}
-
-const TRACE = process.env.CHURNSTREAM_SQL_TRACE === '1';
-function trace(started: number, sql: string): void {
-  if (TRACE)
-    process.stderr.write(
-      `sql ${(performance.now() - started).toFixed(0).padStart(6)} ms  ${sql.replace(/\s+/g, ' ').slice(0, 140)}\n`,
-    );
 }
 
 function normalise(row: Record<string, unknown>): Row {
