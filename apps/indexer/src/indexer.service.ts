@@ -18,6 +18,7 @@ import { CONFIG, SERVICE_NAME } from '@churnstream/service-kit';
 import { rejectionDeadLetters } from './indexer.dead-letters';
 import type { IndexerEvent } from './indexer.events';
 import { IndexerMetrics } from './indexer.metrics';
+import { KeyedLock } from './keyed.lock';
 import { BULK_TRANSPORT, CHURNED_AS_OF_READER, INDEXER_PRODUCER } from './indexer.tokens';
 
 export interface IndexBatchResult {
@@ -38,8 +39,8 @@ export class IndexerService {
   private readonly logger = new Logger(IndexerService.name);
   private readonly indices: Record<SearchIndex, string>;
   private readonly deadLetterTopic: string;
-  /** Serializes the read-then-write of `churned` across partitions handled concurrently. */
-  private churnedLock: Promise<unknown> = Promise.resolve();
+  /** Serializes the read-then-write of `churned` per customer across partitions handled concurrently. */
+  private readonly churnedLock = new KeyedLock();
 
   constructor(
     @Inject(CONFIG) config: Config,
@@ -71,12 +72,11 @@ export class IndexerService {
     });
     const ids = churnedWriteIds(plan);
     if (ids.length === 0) return send(plan);
-    // The newest-watermark rule for `churned` is read-then-write, so these writes go one at a time.
-    const run = this.churnedLock.then(async () =>
+    // The newest-watermark rule for `churned` is read-then-write: writes touching the same customer
+    // go one at a time, the rest concurrently.
+    return this.churnedLock.run(ids, async () =>
       send(guardChurnedWrites(plan, await this.readChurnedAsOf(ids))),
     );
-    this.churnedLock = run.catch(() => undefined);
-    return run;
   }
 
   async indexBatch(batch: ConsumedBatch<IndexerEvent>): Promise<IndexBatchResult> {
