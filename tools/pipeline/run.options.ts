@@ -9,6 +9,7 @@ export const RUN_OPTIONS = {
   speed: { type: 'string' },
   rate: { type: 'string' },
   'max-speed': { type: 'boolean' },
+  'warm-up-days': { type: 'string' },
 } as const;
 
 export interface RunValues {
@@ -18,6 +19,7 @@ export interface RunValues {
   speed?: string | undefined;
   rate?: string | undefined;
   'max-speed'?: boolean | undefined;
+  'warm-up-days'?: string | undefined;
 }
 
 export function populationOf(values: RunValues): PopulationArgs {
@@ -32,8 +34,16 @@ export function populationOf(values: RunValues): PopulationArgs {
   return population;
 }
 
-/** The generator's command line for this population and pace (`fallback` when no pace was given). */
-export function generatorArgs(population: PopulationArgs, values: RunValues, fallback: string[]): string[] {
+/**
+ * The generator's command line for this population and pace (`fallback` when no pace was given;
+ * `warmUpDays` when the pace is a simulated speed and --warm-up-days was not given).
+ */
+export function generatorArgs(
+  population: PopulationArgs,
+  values: RunValues,
+  fallback: string[],
+  warmUpDays = '0',
+): string[] {
   const pace = values.rate
     ? ['--rate', values.rate]
     : values.speed
@@ -49,6 +59,7 @@ export function generatorArgs(population: PopulationArgs, values: RunValues, fal
     '--seed',
     String(population.seed),
     ...pace,
+    ...(pace[0] === '--speed' ? ['--warm-up-days', values['warm-up-days'] ?? warmUpDays] : []),
   ];
 }
 

@@ -13,6 +13,8 @@ export const GENERATOR_HELP = `usage: generator [options]
   --speed X          simulated seconds per real second (e.g. 86400 = one day per second)
   --rate N           events per real second, held steady
   --max-speed        as fast as the broker takes them (the default when neither --speed nor --rate)
+  --warm-up-days D   with --speed: send the first D days of the window at once too, so the churn
+                     rule has D days of purchase history when the paced part starts (default 0)
   --tick-hours H     simulated hours between clock ticks (default 1)
   --limit N          stop after N events
   --duration S       stop after S real seconds
@@ -53,6 +55,7 @@ export function parseGeneratorArgs(argv: string[]): GeneratorArgs {
       speed: { type: 'string' },
       rate: { type: 'string' },
       'max-speed': { type: 'boolean' },
+      'warm-up-days': { type: 'string' },
       'tick-hours': { type: 'string' },
       limit: { type: 'string' },
       duration: { type: 'string' },
@@ -65,6 +68,16 @@ export function parseGeneratorArgs(argv: string[]): GeneratorArgs {
   const rate = positive('rate', values.rate, false);
   if ([speed !== undefined, rate !== undefined, values['max-speed'] === true].filter(Boolean).length > 1) {
     throw new AppError('CONFIG_INVALID', '--speed, --rate and --max-speed exclude each other: pick one');
+  }
+  const warmUpDays = values['warm-up-days'] === undefined ? 0 : Number(values['warm-up-days']);
+  if (!Number.isFinite(warmUpDays) || warmUpDays < 0) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `--warm-up-days: expected a number of days >= 0, got "${values['warm-up-days']}"`,
+    );
+  }
+  if (warmUpDays > 0 && speed === undefined) {
+    throw new AppError('CONFIG_INVALID', '--warm-up-days: only applies with --speed');
   }
   const seed = values.seed === undefined ? 42 : Number(values.seed);
   if (!Number.isInteger(seed))
@@ -103,6 +116,7 @@ export function parseGeneratorArgs(argv: string[]): GeneratorArgs {
           : rate !== undefined
             ? { kind: 'rate', eventsPerSecond: rate }
             : { kind: 'max' },
+      warmUpDays,
       tickEveryMs: (positive('tick-hours', values['tick-hours'], false) ?? 1) * 3_600_000,
       ...(limit !== undefined ? { limit } : {}),
       ...(durationSeconds !== undefined ? { durationSeconds } : {}),

@@ -1,6 +1,7 @@
 import type { ActivityEvent, TopicNames } from '@churnstream/contracts';
 import type { EventProducer, OutgoingEvent } from '@churnstream/kafka';
 import {
+  DAY_MS,
   type GenerateOptions,
   activityEventCount,
   activityEvents,
@@ -12,6 +13,12 @@ export interface StreamOptions {
   population: GenerateOptions;
   pace: Pace;
   tickEveryMs: number;
+  /**
+   * At a simulated speed, the first days of the session window also go out at once (after the
+   * sign-ups before it), so that a live run starts with that much purchase history behind the churn
+   * rule instead of flagging every long-standing customer on day one. 0 by default.
+   */
+  warmUpDays?: number;
   /** Stop after this many events (customers + sessions + ticks). */
   limit?: number;
   /** Stop after this many real seconds. */
@@ -57,7 +64,11 @@ export class StreamService {
       options.limit ?? Number.POSITIVE_INFINITY,
     );
     const started = Date.now();
-    const pacer = new StreamPacer(options.pace, started, population.windowStartMs);
+    const paceFromMs = Math.min(
+      population.snapshotAtMs,
+      population.windowStartMs + (options.warmUpDays ?? 0) * DAY_MS,
+    );
+    const pacer = new StreamPacer(options.pace, started, paceFromMs);
     const batchSize = options.batchSize ?? 500;
     const deadline =
       options.durationSeconds === undefined ? Infinity : started + options.durationSeconds * 1000;
