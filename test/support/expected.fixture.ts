@@ -1,4 +1,4 @@
-import { applySession, emptyAggregate, isChurned, type CustomerAggregate } from '@churnstream/churn';
+import { applySession, isChurned, registeredAggregate, type CustomerAggregate } from '@churnstream/churn';
 import { type GenerateOptions, generatePopulation, sessionStream } from '@churnstream/simulation';
 
 export interface ExpectedCustomer {
@@ -15,14 +15,7 @@ export function expectedCustomers(options: GenerateOptions): Map<string, Expecte
   const byId = new Map<string, CustomerAggregate>();
   for (let i = 0; i < pop.customerCount; i++) {
     const c = pop.customer(i);
-    byId.set(c.customer_id, {
-      ...emptyAggregate(c.customer_id),
-      age: c.age,
-      gender: c.gender,
-      location: c.location,
-      country: c.country,
-      customer_since: c.customer_since,
-    });
+    byId.set(c.customer_id, registeredAggregate(c));
   }
   for (const s of sessionStream(pop)) {
     const agg = byId.get(s.customer_id);

@@ -8,6 +8,18 @@ export interface PopulationArgs {
   seed: number;
 }
 
+/** The population as command-line options, as `generate` and the generator both take them. */
+export function populationArgs(population: PopulationArgs): string[] {
+  return [
+    '--customers',
+    String(population.customers),
+    '--sessions',
+    String(population.sessions),
+    '--seed',
+    String(population.seed),
+  ];
+}
+
 /**
  * Makes sure a model file exists at `modelPath`: when it does not, generates the batch dataset of the
  * same population (same seed and counts) and trains on it with the CLI, so the live scorer and the
@@ -34,17 +46,7 @@ export function ensureModel(
       throw new Error(`npm run cli -- ${args.join(' ')} failed (exit ${result.status})`);
   };
   if (!existsSync(join(dataset, 'manifest.json'))) {
-    cli([
-      'generate',
-      '--customers',
-      String(population.customers),
-      '--sessions',
-      String(population.sessions),
-      '--seed',
-      String(population.seed),
-      '--out',
-      dataset,
-    ]);
+    cli(['generate', ...populationArgs(population), '--out', dataset]);
   }
   cli(['train', '--in', dataset, '--out', dirname(modelPath), '--seed', String(population.seed)]);
   return 'trained';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { PopulationArgs } from './pipeline.model';
+import { type PopulationArgs, populationArgs } from './pipeline.model';
 
 /** The options `npm start` and `npm run simulate` share: the population and the generator's pace. */
 export const RUN_OPTIONS = {
@@ -42,7 +42,7 @@ export function generatorArgs(
   population: PopulationArgs,
   values: RunValues,
   fallback: string[],
-  warmUpDays = '0',
+  warmUpDays?: string,
 ): string[] {
   const pace = values.rate
     ? ['--rate', values.rate]
@@ -51,15 +51,11 @@ export function generatorArgs(
       : values['max-speed']
         ? ['--max-speed']
         : fallback;
+  const warmUp = values['warm-up-days'] ?? warmUpDays;
   return [
-    '--customers',
-    String(population.customers),
-    '--sessions',
-    String(population.sessions),
-    '--seed',
-    String(population.seed),
+    ...populationArgs(population),
     ...pace,
-    ...(pace[0] === '--speed' ? ['--warm-up-days', values['warm-up-days'] ?? warmUpDays] : []),
+    ...(pace[0] === '--speed' && warmUp !== undefined ? ['--warm-up-days', warmUp] : []),
   ];
 }
 

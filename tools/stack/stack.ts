@@ -83,6 +83,19 @@ function selectServers(options: StackOptions): StackServer[] {
   return SERVER_NAMES.filter((name) => wanted.includes(name)).map((name) => all[name]);
 }
 
+/** Runs `fn` holding the stack lock, so that two stack commands never start or stop servers at once. */
+function exclusively<T>(log: Log, fn: () => Promise<T>): Promise<T> {
+  ensureStackDirs();
+  return withLock(
+    LOCK_FILE,
+    LOCK_TIMEOUT_MS,
+    (pid) => {
+      log(`waiting for another stack command (pid ${pid}) to finish ...`);
+    },
+    fn,
+  );
+}
+
 function ensureStackDirs(): void {
   for (const dir of Object.values(stackDirs)) mkdirSync(dir, { recursive: true });
 }
@@ -181,30 +194,22 @@ function toFailure(name: ServerName, error: unknown): ServerFailure {
 export async function stackUp(options: StackOptions = {}): Promise<UpResult> {
   const log = options.log ?? silent;
   const servers = selectServers(options);
-  ensureStackDirs();
-  return withLock(
-    LOCK_FILE,
-    LOCK_TIMEOUT_MS,
-    (pid) => {
-      log(`waiting for another stack command (pid ${pid}) to finish ...`);
-    },
-    async () => {
-      // Slowest first: Maven fetches run one at a time, and Elasticsearch's start should not queue
-      // behind Kafka's jars. Results are reported in the usual order.
-      const kickoff = [...servers].sort(
-        (a, b) => KICKOFF_ORDER.indexOf(a.name) - KICKOFF_ORDER.indexOf(b.name),
-      );
-      const settled = await Promise.allSettled(kickoff.map((server) => upOne(server, log)));
-      const outcomes = new Map(kickoff.map((server, index) => [server.name, settled[index]]));
-      const result: UpResult = { ok: true, started: [], alreadyRunning: [], failed: [] };
-      for (const { name } of servers) {
-        const outcome = outcomes.get(name);
-        if (outcome?.status === 'fulfilled') result[outcome.value].push(name);
-        else result.failed.push(toFailure(name, outcome?.reason));
-      }
-      return { ...result, ok: result.failed.length === 0 };
-    },
-  );
+  return exclusively(log, async () => {
+    // Slowest first: Maven fetches run one at a time, and Elasticsearch's start should not queue
+    // behind Kafka's jars. Results are reported in the usual order.
+    const kickoff = [...servers].sort(
+      (a, b) => KICKOFF_ORDER.indexOf(a.name) - KICKOFF_ORDER.indexOf(b.name),
+    );
+    const settled = await Promise.allSettled(kickoff.map((server) => upOne(server, log)));
+    const outcomes = new Map(kickoff.map((server, index) => [server.name, settled[index]]));
+    const result: UpResult = { ok: true, started: [], alreadyRunning: [], failed: [] };
+    for (const { name } of servers) {
+      const outcome = outcomes.get(name);
+      if (outcome?.status === 'fulfilled') result[outcome.value].push(name);
+      else result.failed.push(toFailure(name, outcome?.reason));
+    }
+    return { ...result, ok: result.failed.length === 0 };
+  });
 }
 
 type DownOutcome = 'stopped' | 'notRunning';
@@ -231,26 +236,18 @@ export async function stackDown(options: StackOptions = {}): Promise<DownResult>
   const log = options.log ?? silent;
   const config = options.config ?? loadStackConfig();
   const servers = selectServers({ ...options, config });
-  ensureStackDirs();
-  return withLock(
-    LOCK_FILE,
-    LOCK_TIMEOUT_MS,
-    (pid) => {
-      log(`waiting for another stack command (pid ${pid}) to finish ...`);
-    },
-    async () => {
-      const outcomes = await Promise.allSettled(
-        servers.map((server) => downOne(server, config.stopTimeoutMs, log)),
-      );
-      const result: DownResult = { ok: true, stopped: [], notRunning: [], failed: [] };
-      outcomes.forEach((outcome, index) => {
-        const name = servers[index]?.name ?? 'redis';
-        if (outcome.status === 'fulfilled') result[outcome.value].push(name);
-        else result.failed.push(toFailure(name, outcome.reason));
-      });
-      return { ...result, ok: result.failed.length === 0 };
-    },
-  );
+  return exclusively(log, async () => {
+    const outcomes = await Promise.allSettled(
+      servers.map((server) => downOne(server, config.stopTimeoutMs, log)),
+    );
+    const result: DownResult = { ok: true, stopped: [], notRunning: [], failed: [] };
+    outcomes.forEach((outcome, index) => {
+      const name = servers[index]?.name ?? 'redis';
+      if (outcome.status === 'fulfilled') result[outcome.value].push(name);
+      else result.failed.push(toFailure(name, outcome.reason));
+    });
+    return { ...result, ok: result.failed.length === 0 };
+  });
 }
 
 async function statusOne(server: StackServer): Promise<ServerStatus> {

@@ -2,15 +2,8 @@ import { Inject, type OnApplicationBootstrap, type OnApplicationShutdown } from 
 import type { Kafka } from 'kafkajs';
 import { ActivityEventSchema, type TopicNames, consumerGroups } from '@churnstream/contracts';
 import type { Config } from '@churnstream/config';
-import { BatchConsumer, type EventProducer } from '@churnstream/kafka';
-import {
-  CONFIG,
-  KAFKA,
-  METRICS,
-  type ServiceMetrics,
-  exitOnFatal,
-  consumerMetricHooks,
-} from '@churnstream/service-kit';
+import type { BatchConsumer, EventProducer } from '@churnstream/kafka';
+import { CONFIG, KAFKA, METRICS, type ServiceMetrics, serviceConsumer } from '@churnstream/service-kit';
 import { FeaturesService } from './features.service';
 import { PRODUCER, TOPICS } from './features.tokens';
 
@@ -28,8 +21,7 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.consumer = new BatchConsumer(this.kafka, {
-      onFatal: exitOnFatal('features'),
+    this.consumer = serviceConsumer(this.kafka, this.metrics, {
       groupId: consumerGroups(this.config.TOPIC_PREFIX).features,
       topics: [this.topics.activity],
       schema: ActivityEventSchema,
@@ -45,7 +37,6 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
         );
         this.metrics.eventsOut.inc({ topic: 'features+flags' }, outcome.emitted);
       },
-      ...consumerMetricHooks(this.metrics, consumerGroups(this.config.TOPIC_PREFIX).features),
     });
     await this.consumer.start();
   }

@@ -9,14 +9,7 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Kafka } from 'kafkajs';
 import type { Config } from '@churnstream/config';
 import { consumerGroups, topicNames } from '@churnstream/contracts';
-import {
-  BatchConsumer,
-  type EventProducer,
-  consumerLag,
-  ensureTopics,
-  topicSpecs,
-  totalLag,
-} from '@churnstream/kafka';
+import { BatchConsumer, type EventProducer, ensureTopics, topicSpecs } from '@churnstream/kafka';
 import { type SearchCapabilities, installSearchIndices } from '@churnstream/search';
 import { CONFIG, ELASTICSEARCH, KAFKA, SERVICE_NAME, exitOnFatal } from '@churnstream/service-kit';
 import { IndexerEventSchema } from './indexer.events';
@@ -26,7 +19,6 @@ import { INDEXER_PRODUCER, SEARCH_CAPABILITIES } from './indexer.tokens';
 
 /** Big handle calls make big bulk requests; the BulkWriter splits them at 2,000 ops / 5 MB. */
 const MAX_BATCH = 5_000;
-const LAG_EVERY_MS = 10_000;
 
 /**
  * The Kafka side of the indexer: installs the index templates, then consumes the four topics in one
@@ -37,7 +29,6 @@ const LAG_EVERY_MS = 10_000;
 export class IndexerConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(IndexerConsumer.name);
   private consumer: BatchConsumer<typeof IndexerEventSchema> | undefined;
-  private lagTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(CONFIG) private readonly config: Config,
@@ -84,25 +75,19 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnModuleDestroy 
       onBatch: (_, __, seconds) => {
         this.metrics.service.batchSeconds.observe(seconds);
       },
+      onLag: (lag) => {
+        this.metrics.service.consumerLag.set({ group: groupId }, lag);
+      },
+      onLagError: (error) => {
+        this.metrics.service.errors.inc({ code: 'LAG_UNAVAILABLE' });
+        this.logger.warn(`consumer lag unavailable: ${String(error)}`);
+      },
     });
     await this.consumer.start();
-    this.lagTimer = setInterval(() => {
-      consumerLag(this.kafka, groupId, subscribed).then(
-        (lags) => {
-          this.metrics.service.consumerLag.set({ group: groupId }, totalLag(lags));
-        },
-        (error: unknown) => {
-          this.metrics.service.errors.inc({ code: 'LAG_UNAVAILABLE' });
-          this.logger.warn(`consumer lag unavailable: ${String(error)}`);
-        },
-      );
-    }, LAG_EVERY_MS);
-    this.lagTimer.unref();
     this.logger.log(`consuming ${subscribed.join(', ')} as ${groupId}`);
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.lagTimer);
     await this.consumer?.stop();
     await this.producer.disconnect();
   }

@@ -2,15 +2,8 @@ import { Inject, type OnApplicationBootstrap, type OnApplicationShutdown } from 
 import type { Kafka } from 'kafkajs';
 import { FeaturesUpdatedSchema, type TopicNames, consumerGroups } from '@churnstream/contracts';
 import type { Config } from '@churnstream/config';
-import { BatchConsumer, type EventProducer } from '@churnstream/kafka';
-import {
-  CONFIG,
-  KAFKA,
-  METRICS,
-  type ServiceMetrics,
-  exitOnFatal,
-  consumerMetricHooks,
-} from '@churnstream/service-kit';
+import type { BatchConsumer, EventProducer } from '@churnstream/kafka';
+import { CONFIG, KAFKA, METRICS, type ServiceMetrics, serviceConsumer } from '@churnstream/service-kit';
 import { ScoringService } from './scoring.service';
 import { SCORING_PRODUCER, SCORING_TOPICS } from './scoring.tokens';
 
@@ -28,8 +21,7 @@ export class FeaturesConsumer implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.consumer = new BatchConsumer(this.kafka, {
-      onFatal: exitOnFatal('scoring'),
+    this.consumer = serviceConsumer(this.kafka, this.metrics, {
       groupId: consumerGroups(this.config.TOPIC_PREFIX).scoring,
       topics: [this.topics.features],
       schema: FeaturesUpdatedSchema,
@@ -42,7 +34,6 @@ export class FeaturesConsumer implements OnApplicationBootstrap, OnApplicationSh
         const sent = await this.scoring.scoreBatch(batch.events.map((e) => e.event));
         this.metrics.eventsOut.inc({ topic: this.topics.scores }, sent);
       },
-      ...consumerMetricHooks(this.metrics, consumerGroups(this.config.TOPIC_PREFIX).scoring),
     });
     await this.consumer.start();
   }

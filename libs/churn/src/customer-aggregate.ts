@@ -53,6 +53,24 @@ export function emptyAggregate(customerId: string): CustomerAggregate {
   };
 }
 
+/** What a registration sets on the aggregate. */
+export type CustomerProfile = Pick<
+  CustomerAggregate,
+  'customer_id' | 'age' | 'gender' | 'location' | 'country' | 'customer_since'
+>;
+
+/** The aggregate of a registered customer before any session. */
+export function registeredAggregate(profile: CustomerProfile): CustomerAggregate {
+  return {
+    ...emptyAggregate(profile.customer_id),
+    age: profile.age,
+    gender: profile.gender,
+    location: profile.location,
+    country: profile.country,
+    customer_since: profile.customer_since,
+  };
+}
+
 const maxOf = (a: number | null, b: number): number => (a === null || b > a ? b : a);
 const minOf = (a: number | null, b: number): number => (a === null || b < a ? b : a);
 

@@ -47,6 +47,8 @@ export interface BatchConsumerOptions<S extends z.ZodType> {
   onError?(error: unknown): void;
   /** The group's total lag on its topics, sampled every `lagIntervalMs` (default 10 s). */
   onLag?(lag: number): void;
+  /** Sampling the lag failed (the broker did not answer, say); sampling goes on. */
+  onLagError?(error: unknown): void;
   lagIntervalMs?: number;
 }
 
@@ -170,7 +172,9 @@ export class BatchConsumer<S extends z.ZodType> {
         (lags) => {
           onLag(totalLag(lags));
         },
-        () => undefined,
+        (error: unknown) => {
+          this.options.onLagError?.(error);
+        },
       );
     }, this.options.lagIntervalMs ?? 10_000);
     this.lagTimer.unref();

@@ -15,7 +15,7 @@ import {
   customerFeatures,
   DAY_MS,
   DEFAULT_CHURN_WINDOW_DAYS,
-  emptyAggregate,
+  registeredAggregate,
   isChurned,
   churnReference,
   type CustomerAggregate,
@@ -56,17 +56,6 @@ export interface FramingResult {
   excluded: Record<string, number>;
 }
 
-export function aggregateOf(c: CustomerRecord): CustomerAggregate {
-  return {
-    ...emptyAggregate(c.customer_id),
-    age: c.age,
-    gender: c.gender,
-    location: c.location,
-    country: c.country,
-    customer_since: c.customer_since,
-  };
-}
-
 /** Folds every session ending at or before `untilMs` into its customer's aggregate. */
 export function foldAggregates(
   customers: readonly CustomerRecord[],
@@ -74,7 +63,7 @@ export function foldAggregates(
   untilMs: number,
 ): Map<string, CustomerAggregate> {
   const aggs = new Map<string, CustomerAggregate>();
-  for (const c of customers) if (!aggs.has(c.customer_id)) aggs.set(c.customer_id, aggregateOf(c));
+  for (const c of customers) if (!aggs.has(c.customer_id)) aggs.set(c.customer_id, registeredAggregate(c));
   for (const s of sessions) {
     if (s.session_end > untilMs) continue;
     const agg = aggs.get(s.customer_id);

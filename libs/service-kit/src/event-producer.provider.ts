@@ -2,9 +2,7 @@ import type { Provider } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { Config } from '@churnstream/config';
 import { topicNames } from '@churnstream/contracts';
-import { AppError } from '@churnstream/errors';
 import { EventProducer, ensureTopics, topicSpecs } from '@churnstream/kafka';
-import type { ServiceMetrics } from './metrics.registry';
 import { CONFIG, KAFKA } from './service-kit.tokens';
 
 /**
@@ -21,23 +19,5 @@ export function eventProducerProvider(token: symbol): Provider {
       return producer;
     },
     inject: [KAFKA, CONFIG],
-  };
-}
-
-/** The BatchConsumer hooks that feed the shared metrics (dead letters, batch latency, errors, lag). */
-export function consumerMetricHooks(metrics: ServiceMetrics, group: string) {
-  return {
-    onError: (error: unknown) => {
-      metrics.errors.inc({ code: error instanceof AppError ? error.code : 'INTERNAL' });
-    },
-    onLag: (lag: number) => {
-      metrics.consumerLag.set({ group }, lag);
-    },
-    onDeadLetter: (reason: string, count: number) => {
-      metrics.deadLetters.inc({ reason }, count);
-    },
-    onBatch: (_topic: string, _size: number, seconds: number) => {
-      metrics.batchSeconds.observe(seconds);
-    },
   };
 }

@@ -5,3 +5,4 @@ export * from './service.bootstrap';
 export * from './metrics.registry';
 export * from './fatal.exit';
 export * from './event-producer.provider';
+export * from './service.consumer';

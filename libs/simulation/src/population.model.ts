@@ -17,6 +17,7 @@
  */
 import { CHURN_WINDOW_DAYS, DEVICE_TYPES, GENDERS, PAYMENT_METHODS } from '@churnstream/contracts';
 import type { DeviceType, Gender, PaymentMethod } from '@churnstream/contracts';
+import type { SessionFacts } from '@churnstream/churn';
 import { AppError } from '@churnstream/errors';
 import { ActivityClock } from './activity.clock';
 import { buildLocalePools, emailPart, type LocalePool } from './locale.pools';
@@ -62,18 +63,12 @@ export interface CustomerRecord {
   customer_since: number;
 }
 
-export interface SessionRecord {
+/** A session as the aggregate folds it (times in epoch ms, money in cents), with its ids and labels. */
+export interface SessionRecord extends SessionFacts {
   session_id: string;
   customer_id: string;
   /** Index of the customer (0-based), for per-customer arrays. */
   customer_index: number;
-  /** Epoch ms. */
-  session_start: number;
-  session_end: number;
-  pages_viewed: number;
-  products_added_to_cart: number;
-  products_purchased: number;
-  total_spent_cents: number;
   device_type: DeviceType;
   payment_method: PaymentMethod | null;
 }
