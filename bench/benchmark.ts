@@ -3,8 +3,8 @@ export interface Benchmark {
   run(argv: string[]): Promise<number>;
 }
 
-/** Median wall time of `fn` over `runs` runs after `warmup` unmeasured ones, in milliseconds. */
-export async function medianMs(fn: () => unknown, runs = 5, warmup = 1): Promise<number> {
+/** Wall times of `fn` over `runs` runs after `warmup` unmeasured ones, in milliseconds, sorted. */
+export async function timesMs(fn: () => unknown, runs = 5, warmup = 1): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -12,6 +12,15 @@ export async function medianMs(fn: () => unknown, runs = 5, warmup = 1): Promise
     await fn();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+  return times.sort((a, b) => a - b);
+}
+
+/** The q-quantile (0..1) of sorted times, nearest rank below. */
+export function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+/** Median wall time of `fn` over `runs` runs after `warmup` unmeasured ones, in milliseconds. */
+export async function medianMs(fn: () => unknown, runs = 5, warmup = 1): Promise<number> {
+  return quantile(await timesMs(fn, runs, warmup), 0.5);
 }

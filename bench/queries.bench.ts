@@ -23,7 +23,7 @@ import {
   runQuery,
   searchIndexNames,
 } from '@churnstream/search';
-import type { Benchmark } from './benchmark';
+import { quantile, timesMs, type Benchmark } from './benchmark';
 import { syntheticPopulation } from './queries.population';
 
 interface Timing {
@@ -32,16 +32,8 @@ interface Timing {
 }
 
 async function time(fn: () => Promise<unknown>, runs: number, warmup: number): Promise<Timing> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? Number.NaN;
-  return { p50: at(0.5), p95: at(0.95) };
+  const times = await timesMs(fn, runs, warmup);
+  return { p50: quantile(times, 0.5), p95: quantile(times, 0.95) };
 }
 
 async function loadSynthetic(es: Client, prefix: string, customers: number): Promise<void> {
