@@ -10,13 +10,15 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 import { httpGet, LOOPBACK } from './health.util';
 import { runMaven } from './maven.util';
 import { commandExists, runCommand, spawnDetached } from './process.util';
 import type { StackConfig } from './stack.config';
-import { INFRA_ROOT, REPO_ROOT, serverPaths, stackDirs } from './stack.paths';
+import { INFRA_ROOT, REPO_ROOT, STACK_ROOT, serverPaths, stackDirs } from './stack.paths';
 import { type Log, StackError, type StackServer } from './server.types';
 import { renderTemplate } from './template.util';
 import { ELASTICSEARCH_VERSION } from './versions';
@@ -71,23 +73,80 @@ async function ensureEsUser(log: Log): Promise<RunAs> {
   }
 }
 
-/** The unprivileged user must be able to walk down to .stack/: say so before Elasticsearch fails obscurely. */
-function assertTraversable(path: string): void {
+/** The first directory on the way down to `path` that other users cannot enter, if any. */
+export function untraversableAncestor(path: string): string | undefined {
+  let blocked: string | undefined;
   for (let dir = path; ; dir = dirname(dir)) {
-    const mode = statSync(dir).mode;
-    if ((mode & 0o001) === 0) {
-      throw new StackError(
-        'elasticsearch',
-        `${ES_USER} cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}): chmod o+x ${dir}, or keep the repo elsewhere`,
-      );
-    }
-    if (dirname(dir) === dir) return;
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) blocked = dir;
+    if (dirname(dir) === dir) return blocked;
+  }
+}
+
+/** Where Elasticsearch's distribution and state live for this checkout. */
+interface EsLayout {
+  readonly home: string;
+  readonly data: string;
+  readonly conf: string;
+  readonly logs: string;
+  readonly tmp: string;
+  /** Set when the repo is not reachable by the unprivileged user: the directory in the way. */
+  readonly blockedBy?: string;
+}
+
+/**
+ * Inside .stack/ as a rule. As root, Elasticsearch runs as ES_USER, which must walk down to its
+ * files; when the checkout sits below a directory others cannot enter (a `mktemp -d` clone, /root),
+ * the distribution (hard-linked from the cache) and the state live in a folder of the system's temp
+ * directory named after the checkout, rather than loosening permissions on the user's directories.
+ */
+function esLayout(): EsLayout {
+  const paths = serverPaths('elasticsearch');
+  const inRepo = {
+    home: esHome,
+    data: paths.data,
+    conf: paths.conf,
+    logs: join(stackDirs.logs, 'elasticsearch'),
+    tmp: join(stackDirs.tmp, 'elasticsearch'),
+  };
+  if (process.getuid?.() !== 0) return inRepo;
+  const blockedBy = untraversableAncestor(STACK_ROOT);
+  if (blockedBy === undefined) return inRepo;
+  const root = join(
+    tmpdir(),
+    `churnstream-es-${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 12)}`,
+  );
+  return {
+    home: join(root, `elasticsearch-${ELASTICSEARCH_VERSION}`),
+    data: join(root, 'data'),
+    conf: join(root, 'conf'),
+    logs: join(root, 'logs'),
+    tmp: join(root, 'tmp'),
+    blockedBy,
+  };
+}
+
+/** The distribution at the layout's home: hard links to the cache where the filesystem allows, else a copy. */
+async function provideHome(home: string): Promise<void> {
+  if (home === esHome || existsSync(join(home, 'bin', 'elasticsearch'))) return;
+  mkdirSync(dirname(home), { recursive: true });
+  rmSync(home, { recursive: true, force: true });
+  try {
+    await runCommand('cp', ['-al', esHome, home]);
+  } catch {
+    rmSync(home, { recursive: true, force: true });
+    await runCommand('cp', ['-a', esHome, home]);
   }
 }
 
 /** Our config folder: the distribution's jvm.options and log4j2.properties, plus our rendered settings. */
-function writeConfig(config: StackConfig, confDir: string, dataDir: string, logsDir: string): void {
-  if (!existsSync(join(confDir, 'jvm.options'))) cpSync(join(esHome, 'config'), confDir, { recursive: true });
+function writeConfig(
+  config: StackConfig,
+  home: string,
+  confDir: string,
+  dataDir: string,
+  logsDir: string,
+): void {
+  if (!existsSync(join(confDir, 'jvm.options'))) cpSync(join(home, 'config'), confDir, { recursive: true });
   const template = join(INFRA_ROOT, 'elasticsearch', 'elasticsearch.yml');
   writeFileSync(
     join(confDir, 'elasticsearch.yml'),
@@ -113,16 +172,16 @@ async function esHealthy(port: number): Promise<boolean> {
 }
 
 export function elasticsearchServer(config: StackConfig): StackServer {
-  const paths = serverPaths('elasticsearch');
-  const logsDir = join(stackDirs.logs, 'elasticsearch');
-  const tmpDir = join(stackDirs.tmp, 'elasticsearch');
+  const layout = esLayout();
+  // reset deletes `data`, wherever the layout put it; the launcher's output stays in .stack/logs.
+  const paths = { ...serverPaths('elasticsearch'), data: layout.data, conf: layout.conf };
 
   return {
     name: 'elasticsearch',
     ports: [config.esPort, config.esTransportPort],
     paths,
     // The launcher script, the CLI JVM and the server JVM all carry the install path in their command line.
-    processMarker: esHome,
+    processMarker: layout.home,
     healthTimeoutMs: config.esHealthTimeoutMs,
 
     version: () => ELASTICSEARCH_VERSION,
@@ -139,29 +198,39 @@ export function elasticsearchServer(config: StackConfig): StackServer {
           `no Java at ${config.javaHome}: install openjdk-17-jdk-headless or set STACK_JAVA_HOME`,
         );
       }
-      for (const dir of [paths.data, paths.conf, logsDir, tmpDir]) mkdirSync(dir, { recursive: true });
-      writeConfig(config, paths.conf, paths.data, logsDir);
+      if (layout.blockedBy !== undefined) {
+        log(
+          `elasticsearch: ${ES_USER} cannot enter ${layout.blockedBy}, so it runs from ${dirname(layout.home)}`,
+        );
+      }
+      await provideHome(layout.home);
+      for (const dir of [layout.data, layout.conf, layout.logs, layout.tmp])
+        mkdirSync(dir, { recursive: true });
+      writeConfig(config, layout.home, layout.conf, layout.data, layout.logs);
 
       let runAs: RunAs | undefined;
       if (process.getuid?.() === 0) {
         runAs = await ensureEsUser(log);
-        assertTraversable(stackDirs.cache);
+        const blocked = untraversableAncestor(layout.home);
+        if (blocked !== undefined) {
+          throw new StackError('elasticsearch', `${ES_USER} cannot enter ${blocked}: chmod o+x ${blocked}`);
+        }
         const owner = `${runAs.uid}:${runAs.gid}`;
         // The keystore is created in the config folder on first start, so it too must be writable.
-        await runCommand('chown', ['-R', owner, paths.data, paths.conf, logsDir, tmpDir]);
-        if (statSync(esHome).uid !== runAs.uid) await runCommand('chown', ['-R', owner, esHome]);
+        await runCommand('chown', ['-R', owner, layout.data, layout.conf, layout.logs, layout.tmp]);
+        if (statSync(layout.home).uid !== runAs.uid) await runCommand('chown', ['-R', owner, layout.home]);
       }
 
       return spawnDetached({
-        cmd: join(esHome, 'bin', 'elasticsearch'),
+        cmd: join(layout.home, 'bin', 'elasticsearch'),
         args: [],
-        cwd: esHome,
+        cwd: layout.home,
         env: {
           ...process.env,
           ES_JAVA_HOME: config.javaHome,
-          ES_PATH_CONF: paths.conf,
+          ES_PATH_CONF: layout.conf,
           ES_JAVA_OPTS: HEAP,
-          ES_TMPDIR: tmpDir,
+          ES_TMPDIR: layout.tmp,
         },
         logFile: paths.log,
         ...(runAs ?? {}),
