@@ -13,7 +13,7 @@ import { deleteSearchIndices, refreshSearchIndices, searchIndexNames } from '@ch
 import { waitCaughtUp } from '../tools/pipeline/pipeline.progress';
 import { SERVICES } from '../tools/start/services';
 import { type RunningService, startService, stopService, waitHealthy } from '../tools/start/supervisor';
-import { expectedCustomers, trainSmallModel, uniqueName } from './support';
+import { expectedCustomers, stackEnv, stackPrefixes, trainSmallModel } from './support';
 
 const root = new URL('../', import.meta.url).pathname;
 
@@ -33,7 +33,9 @@ interface CustomerDoc {
 }
 
 describe('the whole pipeline: generator -> Kafka -> features -> scoring -> indexer -> Elasticsearch', () => {
-  const prefix = uniqueName('pipe');
+  // Runs against the plain stack, or the secured one with CHURNSTREAM_TEST_STACK=secure.
+  const names = stackPrefixes('pipe');
+  const prefix = names.topic;
   const population = { customers: 400, sessions: 5_000, seed: 11 };
   let fixture: ReturnType<typeof trainSmallModel>;
   let env: NodeJS.ProcessEnv;
@@ -46,9 +48,10 @@ describe('the whole pipeline: generator -> Kafka -> features -> scoring -> index
     fixture = trainSmallModel({ trees: 10 });
     env = {
       ...process.env,
+      ...stackEnv(),
       TOPIC_PREFIX: prefix,
-      REDIS_KEY_PREFIX: `${prefix}:`,
-      ES_INDEX_PREFIX: prefix,
+      REDIS_KEY_PREFIX: names.redis,
+      ES_INDEX_PREFIX: names.index,
       MODEL_PATH: fixture.model,
     };
     const config = loadConfig(env);
@@ -61,8 +64,8 @@ describe('the whole pipeline: generator -> Kafka -> features -> scoring -> index
     await Promise.all(running.map((s) => stopService(s)));
     await deleteGroups(kafka, Object.values(consumerGroups(prefix)));
     await deleteTopics(kafka, allTopics(topicNames(prefix)));
-    await deleteSearchIndices(es, prefix);
-    const keys = await redis.keys(`${prefix}:*`);
+    await deleteSearchIndices(es, names.index);
+    const keys = await redis.keys(`${names.redis}*`);
     if (keys.length > 0) await redis.del(...keys);
     await redis.quit();
     await es.close();
@@ -106,11 +109,11 @@ describe('the whole pipeline: generator -> Kafka -> features -> scoring -> index
     running.push(generator);
     assert.equal(await generator.exited, 0, `generator finished (log ${generator.logPath})`);
     await waitCaughtUp(kafka, loadConfig(env), { timeoutMs: 180_000 });
-    await refreshSearchIndices(es, prefix);
+    await refreshSearchIndices(es, names.index);
 
-    const names = searchIndexNames(prefix);
-    assert.equal((await es.count({ index: names.sessions })).count, population.sessions);
-    const docs = await es.search<CustomerDoc>({ index: names.customers, size: 10_000 });
+    const indices = searchIndexNames(names.index);
+    assert.equal((await es.count({ index: indices.sessions })).count, population.sessions);
+    const docs = await es.search<CustomerDoc>({ index: indices.customers, size: 10_000 });
     const customers = docs.hits.hits.map((h) => h._source).filter((d): d is CustomerDoc => d !== undefined);
     const expected = expectedCustomers(population);
     assert.equal(customers.length, expected.size);
@@ -150,7 +153,7 @@ describe('the whole pipeline: generator -> Kafka -> features -> scoring -> index
     assert.deepEqual(mismatches.slice(0, 5), []);
 
     const byGender = await es.search<unknown, { g: { buckets: { key: string; doc_count: number }[] } }>({
-      index: names.customers,
+      index: indices.customers,
       size: 0,
       aggs: { g: { terms: { field: 'gender', size: 10 } } },
     });

@@ -129,6 +129,11 @@ function esLayout(config: StackConfig): EsLayout {
   };
 }
 
+/** Where Elasticsearch writes its own logs (beside the launcher output in the profile's logs folder). */
+export function elasticsearchLogsDir(config: StackConfig): string {
+  return esLayout(config).logs;
+}
+
 /** The distribution at the layout's home: hard links to the cache where the filesystem allows, else a copy. */
 async function provideHome(home: string): Promise<void> {
   if (home === esHome || existsSync(join(home, 'bin', 'elasticsearch'))) return;
