@@ -88,7 +88,9 @@ function valueFor(schema: JsonSchema): fc.Arbitrary<string> {
   if (schema.type === 'integer' || schema.type === 'number') {
     const min = schema.minimum ?? -1_000_000;
     const max = schema.maximum ?? 1_000_000;
-    near.push(fc.integer({ min: Math.max(min - 2, -(2 ** 31)), max: Math.min(max + 2, 2 ** 31) }).map(String));
+    near.push(
+      fc.integer({ min: Math.max(min - 2, -(2 ** 31)), max: Math.min(max + 2, 2 ** 31) }).map(String),
+    );
   }
   if (schema.format === 'date-time' || schema.format === 'date')
     near.push(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()));
@@ -101,13 +103,19 @@ function queryFor(parameters: Parameter[]): fc.Arbitrary<string> {
     fc.oneof(
       fc.constant<string[]>([]),
       valueFor(p.schema).map((v) => [`${p.name}=${encodeURIComponent(v)}`]),
-      fc.tuple(valueFor(p.schema), valueFor(p.schema)).map(([a, b]) => [`${p.name}=${encodeURIComponent(a)}`, `${p.name}=${encodeURIComponent(b)}`]),
-      fc.tuple(hostile, hostile).map(([k, v]) => [`${p.name}[${encodeURIComponent(k)}]=${encodeURIComponent(v)}`]),
+      fc
+        .tuple(valueFor(p.schema), valueFor(p.schema))
+        .map(([a, b]) => [`${p.name}=${encodeURIComponent(a)}`, `${p.name}=${encodeURIComponent(b)}`]),
+      fc
+        .tuple(hostile, hostile)
+        .map(([k, v]) => [`${p.name}[${encodeURIComponent(k)}]=${encodeURIComponent(v)}`]),
       hostile.map((v) => [`${p.name}=${v}`]),
     ),
   );
   const unknown = fc.option(
-    fc.tuple(fc.string({ minLength: 1, maxLength: 12 }), hostile).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`),
+    fc
+      .tuple(fc.string({ minLength: 1, maxLength: 12 }), hostile)
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`),
   );
   return fc.tuple(fc.tuple(...pairs), unknown).map(([chosen, extra]) => {
     const all = [...chosen.flat(), ...(extra === null ? [] : [extra])];
@@ -132,13 +140,53 @@ describe('the api under hostile HTTP input (from its OpenAPI document, real Elas
       refresh: 'wait_for',
       operations: [
         { index: { _index: indices.customers, _id: 'C1' } },
-        { customer_id: 'C1', name: 'A', gender: 'female', age: 30, age_band: '25-34', country: 'FR', churned: true, churn_score: 0.9, total_spent: 12.5, session_count: 1 },
+        {
+          customer_id: 'C1',
+          name: 'A',
+          gender: 'female',
+          age: 30,
+          age_band: '25-34',
+          country: 'FR',
+          churned: true,
+          churn_score: 0.9,
+          total_spent: 12.5,
+          session_count: 1,
+        },
         { index: { _index: indices.customers, _id: 'C2' } },
-        { customer_id: 'C2', name: 'B', gender: 'male', age: 70, age_band: '65+', country: 'DE', churned: false, churn_score: 0.1, total_spent: 0, session_count: 1 },
+        {
+          customer_id: 'C2',
+          name: 'B',
+          gender: 'male',
+          age: 70,
+          age_band: '65+',
+          country: 'DE',
+          churned: false,
+          churn_score: 0.1,
+          total_spent: 0,
+          session_count: 1,
+        },
         { index: { _index: indices.sessions, _id: 'S1' } },
-        { session_id: 'S1', customer_id: 'C1', session_start: '2026-01-01T10:00:00.000Z', session_end: '2026-01-01T10:05:00.000Z', device_type: 'mobile', payment_method: 'paypal', total_spent: 12.5, products_purchased: 1 },
+        {
+          session_id: 'S1',
+          customer_id: 'C1',
+          session_start: '2026-01-01T10:00:00.000Z',
+          session_end: '2026-01-01T10:05:00.000Z',
+          device_type: 'mobile',
+          payment_method: 'paypal',
+          total_spent: 12.5,
+          products_purchased: 1,
+        },
         { index: { _index: indices.sessions, _id: 'S2' } },
-        { session_id: 'S2', customer_id: 'C2', session_start: '2026-01-03T10:00:00.000Z', session_end: '2026-01-03T10:01:00.000Z', device_type: 'desktop', payment_method: null, total_spent: 0, products_purchased: 0 },
+        {
+          session_id: 'S2',
+          customer_id: 'C2',
+          session_start: '2026-01-03T10:00:00.000Z',
+          session_end: '2026-01-03T10:01:00.000Z',
+          device_type: 'desktop',
+          payment_method: null,
+          total_spent: 0,
+          products_purchased: 0,
+        },
       ],
     });
     // The api runs with its own credentials (read-only on the secured stack).

@@ -84,7 +84,7 @@ describe('the whole pipeline: generator -> Kafka -> features -> scoring -> index
       running.push(service);
     }
     for (const s of running)
-      assert.equal(await waitHealthy(s, 90_000), true, `${s.spec.name} healthy (log ${s.logPath})`);
+      assert.equal(await waitHealthy(s, 240_000), true, `${s.spec.name} healthy (log ${s.logPath})`);
     const generatorSpec = SERVICES.find((s) => s.name === 'generator');
     assert.ok(generatorSpec);
     const generator = startService(

@@ -1,22 +1,18 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { parseEnvFile } from '../../tools/stack/secure.env';
-import { SECURE_ENV_FILE } from '../../tools/stack/stack.paths';
+import { readEnvFile } from '@churnstream/config';
 import { uniqueName } from './unique';
 
 /**
- * Which stack the integration specs run against: the plain one by default, the secured one
- * (`npm run stack -- up --secure`) with CHURNSTREAM_TEST_STACK=secure, in which case its env file
- * supplies every credential and names start with `churnstream`, the prefix its ACLs grant.
+ * Which stack the integration specs run against: the plain one by default (the config's defaults
+ * point at it), or the one an env file describes (CHURNSTREAM_TEST_ENV_FILE, set by
+ * `scripts/run-tests.mjs secure` to the secured stack's .stack/secure/secure.env). There every
+ * credential comes from that file, and names start with `churnstream`, the prefix its ACLs grant.
  */
-export const secureStack = process.env.CHURNSTREAM_TEST_STACK === 'secure';
+const envFile = process.env.CHURNSTREAM_TEST_ENV_FILE;
+export const secureStack = envFile !== undefined && envFile !== '';
 
-/** The variables of the stack under test (none for the plain stack: the defaults point at it). */
+/** The variables of the stack under test (none for the plain stack). */
 export function stackEnv(): Record<string, string> {
-  if (!secureStack) return {};
-  if (!existsSync(SECURE_ENV_FILE)) {
-    throw new Error(`no ${SECURE_ENV_FILE}: run \`npm run stack -- up --secure\` first`);
-  }
-  return parseEnvFile(readFileSync(SECURE_ENV_FILE, 'utf8'));
+  return envFile ? readEnvFile(envFile) : {};
 }
 
 /** Topic, group, key and index prefixes unique to one test, inside what the stack's ACLs allow. */

@@ -167,7 +167,11 @@ function writeConfig(
     ] as const)
       cpSync(from, join(confDir, 'tls', to));
   }
-  const template = join(INFRA_ROOT, 'elasticsearch', secure ? 'elasticsearch.secure.yml' : 'elasticsearch.yml');
+  const template = join(
+    INFRA_ROOT,
+    'elasticsearch',
+    secure ? 'elasticsearch.secure.yml' : 'elasticsearch.yml',
+  );
   writeFileSync(
     join(confDir, 'elasticsearch.yml'),
     renderTemplate(
@@ -185,7 +189,9 @@ function writeConfig(
 }
 
 /** How the stack's tools reach Elasticsearch: plain http, or https as `elastic` trusting our CA. */
-export function stackEsRequest(config: StackConfig): (path: string, options?: HttpOptions) => ReturnType<typeof httpRequest> {
+export function stackEsRequest(
+  config: StackConfig,
+): (path: string, options?: HttpOptions) => ReturnType<typeof httpRequest> {
   if (config.profile === 'plain')
     return (path, options) => httpRequest(`http://${LOOPBACK}:${config.esPort}${path}`, options);
   return (path, options) => {
@@ -205,7 +211,11 @@ async function ensureKeystore(config: StackConfig, home: string, confDir: string
   const tool = join(home, 'bin', 'elasticsearch-keystore');
   await runCommand(tool, ['create'], { env });
   const password = loadOrCreateSecrets().elastic;
-  await runCommand(tool, ['add', '-x', '-f', 'bootstrap.password'], { env, input: password, secrets: [password] });
+  await runCommand(tool, ['add', '-x', '-f', 'bootstrap.password'], {
+    env,
+    input: password,
+    secrets: [password],
+  });
 }
 
 async function esHealthy(config: StackConfig): Promise<boolean> {

@@ -118,7 +118,11 @@ export function kafkaServer(config: StackConfig): StackServer {
       mkdirSync(paths.conf, { recursive: true });
       const propsFile = join(paths.conf, 'server.properties');
       const template = join(INFRA_ROOT, 'kafka', secure ? 'server.secure.properties' : 'server.properties');
-      const values = { port: config.kafkaPort, controllerPort: config.kafkaControllerPort, dataDir: paths.data };
+      const values = {
+        port: config.kafkaPort,
+        controllerPort: config.kafkaControllerPort,
+        dataDir: paths.data,
+      };
       const secrets = secure ? loadOrCreateSecrets() : undefined;
       if (secrets) {
         await ensureCertificates(secrets.kafkaStore, config.javaHome, log);

@@ -10,7 +10,8 @@ import type { StackConfig } from './stack.config';
 import { SECURE_ENV_FILE } from './stack.paths';
 
 export function secureEnv(config: StackConfig, secrets: StackSecrets): Record<string, string> {
-  const redis = (user: string, password: string) => `rediss://${user}:${password}@${LOOPBACK}:${config.redisPort}`;
+  const redis = (user: string, password: string) =>
+    `rediss://${user}:${password}@${LOOPBACK}:${config.redisPort}`;
   const env: Record<string, string> = {
     KAFKA_BROKERS: `${LOOPBACK}:${config.kafkaPort}`,
     KAFKA_SSL: 'true',
@@ -44,14 +45,4 @@ export function writeSecureEnv(config: StackConfig, secrets: StackSecrets, file 
     `# The churnstream secured stack (written by \`npm run stack -- up --secure\`). Secrets: never commit or share.\n${lines.join('\n')}\n`,
   );
   return file;
-}
-
-/** Reads an env file of KEY=value lines (comments and blank lines skipped). */
-export function parseEnvFile(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-    if (match?.[1] !== undefined) env[match[1]] = match[2] ?? '';
-  }
-  return env;
 }

@@ -39,12 +39,38 @@ async function generate(storePassword: string, javaHome: string, log: Log): Prom
   mkdirSync(TLS_DIR, { recursive: true, mode: 0o700 });
   const env = { ...process.env, CHURNSTREAM_STORE_PASSWORD: storePassword };
   const openssl = (args: string[]) => runCommand('openssl', args, { env });
-  await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', tlsFiles.caKey]);
   await openssl([
-    'req', '-x509', '-new', '-key', tlsFiles.caKey, '-sha256', '-days', DAYS,
-    '-subj', '/CN=churnstream local CA', '-out', tlsFiles.caCert,
+    'genpkey',
+    '-algorithm',
+    'EC',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-out',
+    tlsFiles.caKey,
   ]);
-  await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', tlsFiles.serverKey]);
+  await openssl([
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    tlsFiles.caKey,
+    '-sha256',
+    '-days',
+    DAYS,
+    '-subj',
+    '/CN=churnstream local CA',
+    '-out',
+    tlsFiles.caCert,
+  ]);
+  await openssl([
+    'genpkey',
+    '-algorithm',
+    'EC',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-out',
+    tlsFiles.serverKey,
+  ]);
   const extFile = join(TLS_DIR, 'server.ext');
   writePrivate(
     extFile,
@@ -53,19 +79,54 @@ async function generate(storePassword: string, javaHome: string, log: Log): Prom
   const csr = join(TLS_DIR, 'server.csr');
   await openssl(['req', '-new', '-key', tlsFiles.serverKey, '-subj', '/CN=churnstream-local', '-out', csr]);
   await openssl([
-    'x509', '-req', '-in', csr, '-CA', tlsFiles.caCert, '-CAkey', tlsFiles.caKey, '-CAcreateserial',
-    '-days', DAYS, '-sha256', '-extfile', extFile, '-out', tlsFiles.serverCert,
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    tlsFiles.caCert,
+    '-CAkey',
+    tlsFiles.caKey,
+    '-CAcreateserial',
+    '-days',
+    DAYS,
+    '-sha256',
+    '-extfile',
+    extFile,
+    '-out',
+    tlsFiles.serverCert,
   ]);
   await openssl([
-    'pkcs12', '-export', '-in', tlsFiles.serverCert, '-inkey', tlsFiles.serverKey, '-certfile', tlsFiles.caCert,
-    '-name', 'kafka', '-passout', 'env:CHURNSTREAM_STORE_PASSWORD', '-out', tlsFiles.kafkaKeystore,
+    'pkcs12',
+    '-export',
+    '-in',
+    tlsFiles.serverCert,
+    '-inkey',
+    tlsFiles.serverKey,
+    '-certfile',
+    tlsFiles.caCert,
+    '-name',
+    'kafka',
+    '-passout',
+    'env:CHURNSTREAM_STORE_PASSWORD',
+    '-out',
+    tlsFiles.kafkaKeystore,
   ]);
   await runCommand(
     join(javaHome, 'bin', 'keytool'),
     [
-      '-importcert', '-noprompt', '-alias', 'churnstream-ca', '-file', tlsFiles.caCert,
-      '-keystore', tlsFiles.kafkaTruststore, '-storetype', 'PKCS12',
-      '-storepass:env', 'CHURNSTREAM_STORE_PASSWORD',
+      '-importcert',
+      '-noprompt',
+      '-alias',
+      'churnstream-ca',
+      '-file',
+      tlsFiles.caCert,
+      '-keystore',
+      tlsFiles.kafkaTruststore,
+      '-storetype',
+      'PKCS12',
+      '-storepass:env',
+      'CHURNSTREAM_STORE_PASSWORD',
     ],
     { env },
   );

@@ -98,7 +98,7 @@ function exclusively<T>(dirs: StackDirs, log: Log, fn: () => Promise<T>): Promis
 }
 
 function ensureStackDirs(dirs: StackDirs): void {
-  for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+  for (const dir of Object.values(dirs) as string[]) mkdirSync(dir, { recursive: true });
 }
 
 /** Shown paths are relative to the repo root: shorter, and the same on every machine. */
@@ -217,7 +217,9 @@ export async function stackUp(options: StackOptions = {}): Promise<UpResult> {
       else result.failed.push(toFailure(name, outcome?.reason));
     }
     if (config.profile === 'secure' && result.failed.length === 0) {
-      log(`secure: credentials for the apps and tests in ${displayPath(writeSecureEnv(config, loadOrCreateSecrets()))}`);
+      log(
+        `secure: credentials for the apps and tests in ${displayPath(writeSecureEnv(config, loadOrCreateSecrets()))}`,
+      );
     }
     return { ...result, ok: result.failed.length === 0 };
   });

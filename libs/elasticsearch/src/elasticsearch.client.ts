@@ -21,7 +21,8 @@ export function createElasticsearch(config: Config): Client {
 /** The setting(s) that carry this config's Elasticsearch credentials, for messages. */
 function credentialSetting(config: Config): string | undefined {
   if (config.ES_API_KEY) return settingName(config, 'ES_API_KEY');
-  if (config.ES_USERNAME) return `${settingName(config, 'ES_USERNAME')}/${settingName(config, 'ES_PASSWORD')}`;
+  if (config.ES_USERNAME)
+    return `${settingName(config, 'ES_USERNAME')}/${settingName(config, 'ES_PASSWORD')}`;
   return undefined;
 }
 

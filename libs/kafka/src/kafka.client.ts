@@ -18,7 +18,10 @@ export function createKafka(config: Config, clientSuffix = ''): Kafka {
   const options: KafkaConfig = {
     clientId: clientSuffix ? `${config.KAFKA_CLIENT_ID}-${clientSuffix}` : config.KAFKA_CLIENT_ID,
     brokers: config.KAFKA_BROKERS,
-    ssl: config.KAFKA_SSL && config.KAFKA_CA_FILE ? { ca: [readCaFile(config.KAFKA_CA_FILE) ?? ''] } : config.KAFKA_SSL,
+    ssl:
+      config.KAFKA_SSL && config.KAFKA_CA_FILE
+        ? { ca: [readCaFile(config.KAFKA_CA_FILE) ?? ''] }
+        : config.KAFKA_SSL,
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
     retry: { initialRetryTime: 200, retries: 8 },
@@ -31,9 +34,11 @@ export function createKafka(config: Config, clientSuffix = ''): Kafka {
 
 function errorChain(error: unknown): Error[] {
   const chain: Error[] = [];
-  for (let e: unknown = error; e instanceof Error && chain.length < 6; ) {
+  for (let e: unknown = error; e instanceof Error && chain.length < 6;) {
     chain.push(e);
-    e = (e as { cause?: unknown; originalError?: unknown }).cause ?? (e as { originalError?: unknown }).originalError;
+    e =
+      (e as { cause?: unknown; originalError?: unknown }).cause ??
+      (e as { originalError?: unknown }).originalError;
   }
   return chain;
 }
@@ -52,9 +57,13 @@ export async function verifyKafkaAccess(kafka: Kafka, config: Config, timeoutMs 
     if (chain.some((e) => e.name === 'KafkaJSSASLAuthenticationError')) {
       const user = settingName(config, 'KAFKA_SASL_USERNAME');
       const password = settingName(config, 'KAFKA_SASL_PASSWORD');
-      throw new AppError('DEPENDENCY_REFUSED', `Kafka rejected ${user}/${password} (SASL authentication failed)`, {
-        cause: error,
-      });
+      throw new AppError(
+        'DEPENDENCY_REFUSED',
+        `Kafka rejected ${user}/${password} (SASL authentication failed)`,
+        {
+          cause: error,
+        },
+      );
     }
     const untrusted = untrustedCertificate(error);
     if (untrusted) {

@@ -46,9 +46,13 @@ export async function verifyRedisAccess(redis: Redis, config: Config): Promise<v
     const refusal = [error, last].find((e): e is Error => e instanceof Error && REFUSALS.test(e.message));
     if (refusal) {
       const reply = refusal.message.split(' ')[0] ?? 'refused';
-      throw new AppError('DEPENDENCY_REFUSED', `Redis rejected the user in ${settingName(config, 'REDIS_URL')} (${reply})`, {
-        cause: refusal,
-      });
+      throw new AppError(
+        'DEPENDENCY_REFUSED',
+        `Redis rejected the user in ${settingName(config, 'REDIS_URL')} (${reply})`,
+        {
+          cause: refusal,
+        },
+      );
     }
     const untrusted = untrustedCertificate(last) ?? untrustedCertificate(error);
     if (untrusted) {

@@ -51,7 +51,11 @@ export class JsonLogger implements LoggerService {
     if (message instanceof Error) {
       // A server refusing our credentials is a configuration problem the message names: no stack.
       const refused = message instanceof AppError && message.code === 'DEPENDENCY_REFUSED';
-      fields.error = { name: message.name, message: message.message, ...(refused ? {} : { stack: message.stack }) };
+      fields.error = {
+        name: message.name,
+        message: message.message,
+        ...(refused ? {} : { stack: message.stack }),
+      };
       this.event(level, message.message, fields);
       return;
     }

@@ -78,7 +78,7 @@ export class ServiceKitModule {
         useFactory: async (config: Config) => {
           if (!uses.has('redis')) return null;
           const redis = createRedis(config);
-          await verifyRedisAccess(redis, config).catch(async (error: unknown) => {
+          await verifyRedisAccess(redis, config).catch((error: unknown) => {
             redis.disconnect();
             throw error;
           });

@@ -12,13 +12,13 @@ import { loadConfig } from '@churnstream/config';
 import { createElasticsearch } from '@churnstream/elasticsearch';
 import { createKafka, deleteTopics } from '@churnstream/kafka';
 import { createRedis } from '@churnstream/redis';
-import { loadOrCreateSecrets, secretValues } from '../../tools/stack/secure.secrets';
-import { elasticsearchLogsDir } from '../../tools/stack/elasticsearch.server';
-import { loadStackConfig } from '../../tools/stack/stack.config';
-import { SECURE_ROOT, STACK_ROOT } from '../../tools/stack/stack.paths';
-import { secureStack, stackEnv, stackPrefixes } from '../support';
+import { loadOrCreateSecrets, secretValues } from '../tools/stack/secure.secrets';
+import { elasticsearchLogsDir } from '../tools/stack/elasticsearch.server';
+import { loadStackConfig } from '../tools/stack/stack.config';
+import { SECURE_ROOT, STACK_ROOT } from '../tools/stack/stack.paths';
+import { secureStack, stackEnv, stackPrefixes } from './support';
 
-const root = new URL('../../', import.meta.url).pathname;
+const root = new URL('../', import.meta.url).pathname;
 
 /** Starts one app with `env` and returns its exit code and output once it exits (or fails the test). */
 function runApp(entry: string, env: NodeJS.ProcessEnv, port: number, deadlineMs = 90_000) {
@@ -50,12 +50,16 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-describe('the secured stack', { skip: !secureStack && 'runs with CHURNSTREAM_TEST_STACK=secure' }, () => {
+describe('the secured stack', () => {
   const names = stackPrefixes('sec');
   let env: NodeJS.ProcessEnv;
   let admin: Client;
 
   before(() => {
+    assert.ok(
+      secureStack,
+      'runs against the secured stack: npm run test:secure (after npm run stack -- up --secure)',
+    );
     env = { ...process.env, ...stackEnv(), TOPIC_PREFIX: names.topic, ES_INDEX_PREFIX: names.index };
     admin = createElasticsearch(loadConfig(env));
   });
@@ -66,22 +70,26 @@ describe('the secured stack', { skip: !secureStack && 'runs with CHURNSTREAM_TES
     await deleteTopics(createKafka(loadConfig(env), 'test'), [`${names.topic}.probe`]);
   });
 
-  it("gives the api read-only credentials: Elasticsearch answers its writes with 403, reads with 200", async () => {
+  it('gives the api read-only credentials: Elasticsearch answers its writes with 403, reads with 200', async () => {
     await admin.index({ index: `${names.index}-customers`, id: 'c1', document: { x: 1 }, refresh: true });
     const api = createElasticsearch(loadConfig(env, 'api'));
     try {
       const read = await api.count({ index: `${names.index}-customers` });
       assert.equal(read.count, 1);
-      const write = await api
-        .index({ index: `${names.index}-customers`, id: 'c2', document: { x: 2 } })
-        .then(() => undefined, (error: unknown) => error);
+      const write = await api.index({ index: `${names.index}-customers`, id: 'c2', document: { x: 2 } }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
       assert.ok(write instanceof errors.ResponseError, `the api's write was accepted: ${String(write)}`);
       assert.equal(write.statusCode, 403);
       const outside = await createElasticsearch(loadConfig(env, 'indexer'))
         .index({ index: 'not-churnstream', document: { x: 1 } })
-        .then(() => undefined, (error: unknown) => error);
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
       assert.ok(outside instanceof errors.ResponseError);
-      assert.equal(outside.statusCode, 403, "the indexer may write churnstream-* only");
+      assert.equal(outside.statusCode, 403, 'the indexer may write churnstream-* only');
     } finally {
       await api.close();
     }
@@ -115,32 +123,39 @@ describe('the secured stack', { skip: !secureStack && 'runs with CHURNSTREAM_TES
     }
   });
 
-  const wrong = [
+  const wrong: {
+    app: string;
+    entry: string;
+    wrongly: string;
+    set: (env: NodeJS.ProcessEnv) => NodeJS.ProcessEnv;
+    message: string;
+  }[] = [
     {
       app: 'indexer',
       entry: 'apps/indexer/src/main.ts',
-      set: { INDEXER_ES_PASSWORD: 'not-the-password' },
+      wrongly: 'INDEXER_ES_PASSWORD',
+      set: () => ({ INDEXER_ES_PASSWORD: 'not-the-password' }),
       message: 'indexer: Elasticsearch rejected INDEXER_ES_USERNAME/INDEXER_ES_PASSWORD (401)',
     },
     {
       app: 'features',
       entry: 'apps/features/src/main.ts',
-      set: { FEATURES_KAFKA_SASL_PASSWORD: 'not-the-password' },
-      message: 'features: Kafka rejected FEATURES_KAFKA_SASL_USERNAME/FEATURES_KAFKA_SASL_PASSWORD (SASL authentication failed)',
+      wrongly: 'FEATURES_KAFKA_SASL_PASSWORD',
+      set: () => ({ FEATURES_KAFKA_SASL_PASSWORD: 'not-the-password' }),
+      message:
+        'features: Kafka rejected FEATURES_KAFKA_SASL_USERNAME/FEATURES_KAFKA_SASL_PASSWORD (SASL authentication failed)',
     },
     {
       app: 'features',
       entry: 'apps/features/src/main.ts',
-      set: { FEATURES_REDIS_URL: (env_: NodeJS.ProcessEnv) => env_.FEATURES_REDIS_URL?.replace(/:[^:@/]+@/, ':not-the-password@') },
+      wrongly: 'the password in FEATURES_REDIS_URL',
+      set: (e) => ({ FEATURES_REDIS_URL: e.FEATURES_REDIS_URL?.replace(/:[^:@/]+@/, ':not-the-password@') }),
       message: 'features: Redis rejected the user in FEATURES_REDIS_URL (WRONGPASS)',
     },
-  ] as const;
-  for (const [i, { app, entry, set, message }] of wrong.entries()) {
-    it(`stops ${app} at start-up with one line when ${Object.keys(set).join(', ')} is wrong`, async () => {
-      const overrides = Object.fromEntries(
-        Object.entries(set).map(([key, value]) => [key, typeof value === 'function' ? value(env) : value]),
-      );
-      const { code, output } = await runApp(entry, { ...env, ...overrides }, 3930 + i);
+  ];
+  for (const [i, { app, entry, wrongly, set, message }] of wrong.entries()) {
+    it(`stops ${app} at start-up with one line when ${wrongly} is wrong`, async () => {
+      const { code, output } = await runApp(entry, { ...env, ...set(env) }, 3930 + i);
       assert.equal(code, 1, output);
       const lines = output.trim().split('\n');
       assert.equal(lines.at(-1), message, output);
@@ -159,7 +174,8 @@ describe('the secured stack', { skip: !secureStack && 'runs with CHURNSTREAM_TES
     const leaks: string[] = [];
     for (const file of logs) {
       const text = readFileSync(file, 'utf8');
-      for (const secret of secrets) if (text.includes(secret)) leaks.push(`${file}: secret #${secrets.indexOf(secret)}`);
+      for (const secret of secrets)
+        if (text.includes(secret)) leaks.push(`${file}: secret #${secrets.indexOf(secret)}`);
     }
     assert.deepEqual(leaks, []);
   });
