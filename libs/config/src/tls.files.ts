@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { AppError } from '@churnstream/errors';
 
 /** The PEM text of a CA file named in the config (validated to exist at load time). */
 export function readCaFile(path: string | undefined): string | undefined {
@@ -23,4 +24,24 @@ export function untrustedCertificate(error: unknown): string | undefined {
     e = (e as { cause?: unknown }).cause ?? (e as { originalError?: unknown }).originalError;
   }
   return undefined;
+}
+
+/**
+ * When `error` is a certificate that did not verify: the one start-up error that says which server
+ * and which setting (`Kafka's certificate is not trusted (SELF_SIGNED_CERT_IN_CHAIN): set KAFKA_CA_FILE ...`).
+ */
+export function untrustedCertificateError(
+  server: string,
+  setting: string,
+  ...errors: unknown[]
+): AppError | undefined {
+  const code = errors.map(untrustedCertificate).find((c) => c !== undefined);
+  if (code === undefined) return undefined;
+  return new AppError(
+    'DEPENDENCY_REFUSED',
+    `${server}'s certificate is not trusted (${code}): set ${setting} to its CA`,
+    {
+      cause: errors[0],
+    },
+  );
 }

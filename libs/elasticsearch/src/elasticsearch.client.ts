@@ -1,5 +1,5 @@
 import { Client, type ClientOptions, errors } from '@elastic/elasticsearch';
-import { type Config, readCaFile, settingName, untrustedCertificate } from '@churnstream/config';
+import { type Config, readCaFile, settingName, untrustedCertificateError } from '@churnstream/config';
 import { AppError } from '@churnstream/errors';
 
 /** The Elasticsearch adapter: one way to build a client from our config, and its health probe. */
@@ -43,14 +43,8 @@ export async function verifyElasticsearchAccess(client: Client, config: Config):
           : `Elasticsearch rejected ${setting} (${error.statusCode})`;
       throw new AppError('DEPENDENCY_REFUSED', message, { cause: error });
     }
-    const untrusted = untrustedCertificate(error);
-    if (untrusted) {
-      throw new AppError(
-        'DEPENDENCY_REFUSED',
-        `Elasticsearch's certificate is not trusted (${untrusted}): set ES_CA_FILE to its CA`,
-        { cause: error },
-      );
-    }
+    const untrusted = untrustedCertificateError('Elasticsearch', 'ES_CA_FILE', error);
+    if (untrusted) throw untrusted;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
-import { type Config, readCaFile, settingName, untrustedCertificate } from '@churnstream/config';
+import { type Config, readCaFile, settingName, untrustedCertificateError } from '@churnstream/config';
 import { AppError } from '@churnstream/errors';
 
 /**
@@ -65,14 +65,8 @@ export async function verifyKafkaAccess(kafka: Kafka, config: Config, timeoutMs 
         },
       );
     }
-    const untrusted = untrustedCertificate(error);
-    if (untrusted) {
-      throw new AppError(
-        'DEPENDENCY_REFUSED',
-        `Kafka's certificate is not trusted (${untrusted}): set KAFKA_CA_FILE to its CA`,
-        { cause: error },
-      );
-    }
+    const untrusted = untrustedCertificateError('Kafka', 'KAFKA_CA_FILE', error);
+    if (untrusted) throw untrusted;
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { type Config, readCaFile, settingName, untrustedCertificate } from '@churnstream/config';
+import { type Config, readCaFile, settingName, untrustedCertificateError } from '@churnstream/config';
 import { AppError } from '@churnstream/errors';
 
 /** The Redis adapter: one way to build a client from our config, and its health probe. */
@@ -54,14 +54,8 @@ export async function verifyRedisAccess(redis: Redis, config: Config): Promise<v
         },
       );
     }
-    const untrusted = untrustedCertificate(last) ?? untrustedCertificate(error);
-    if (untrusted) {
-      throw new AppError(
-        'DEPENDENCY_REFUSED',
-        `Redis's certificate is not trusted (${untrusted}): set REDIS_CA_FILE to its CA`,
-        { cause: error },
-      );
-    }
+    const untrusted = untrustedCertificateError('Redis', 'REDIS_CA_FILE', error, last);
+    if (untrusted) throw untrusted;
   } finally {
     redis.off('error', remember);
   }
