@@ -5,3 +5,4 @@ export * from './events.fixture';
 export * from './model.fixture';
 export * from './expected.fixture';
 export * from './test.stack';
+export * from './pipeline.check';

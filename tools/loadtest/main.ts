@@ -142,8 +142,11 @@ async function main(): Promise<number> {
   const { config, kafka, es, topics } = pipeline;
   const cpuSources = [...pipeline.cpuSources, selfCpuSource(GENERATOR)];
   const producer = new EventProducer(kafka);
+  // One connection for the per-second lag samples, so sampling costs the broker little.
+  const lagAdmin = kafka.admin();
   try {
     await producer.connect();
+    await lagAdmin.connect();
     const stream = new StreamService(producer, topics);
     const sessionsIndex = searchIndexNames(PREFIX).sessions;
     const rows: SecondRow[] = [];
@@ -160,7 +163,7 @@ async function main(): Promise<number> {
       const startedAt = performance.now();
       latency.start();
       const sampler = setInterval(() => {
-        void pipelineLag(kafka, config.TOPIC_PREFIX).then((lags) => {
+        void pipelineLag(kafka, config.TOPIC_PREFIX, lagAdmin).then((lags) => {
           const row: SecondRow = {
             step,
             second: stepRows.length + 1,
@@ -379,6 +382,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await producer.disconnect().catch(() => undefined);
+    await lagAdmin.disconnect().catch(() => undefined);
     await pipeline.stop();
   }
 }

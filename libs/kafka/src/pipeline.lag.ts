@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { consumerGroups, topicNames } from '@churnstream/contracts';
 import { consumerLag, totalLag } from './consumer-lag';
 
@@ -8,7 +8,7 @@ export interface GroupLag {
 }
 
 /** Consumer lag of each of the pipeline's groups on the topics it reads. */
-export async function pipelineLag(kafka: Kafka, topicPrefix: string): Promise<GroupLag[]> {
+export async function pipelineLag(kafka: Kafka, topicPrefix: string, admin?: Admin): Promise<GroupLag[]> {
   const topics = topicNames(topicPrefix);
   const groups = consumerGroups(topicPrefix);
   const reads: [string, string[]][] = [
@@ -19,7 +19,7 @@ export async function pipelineLag(kafka: Kafka, topicPrefix: string): Promise<Gr
   return Promise.all(
     reads.map(async ([group, groupTopics]) => ({
       group,
-      lag: totalLag(await consumerLag(kafka, group, groupTopics)),
+      lag: totalLag(await consumerLag(kafka, group, groupTopics, admin)),
     })),
   );
 }
