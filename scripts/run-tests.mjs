@@ -1,5 +1,7 @@
 // Finds the spec files and runs them with Node's test runner (TypeScript through tsx).
-// unit: *.spec.ts beside the code (apps/, libs/, tools/); integration: test/**/*.spec.ts (real servers).
+// unit: *.spec.ts beside the code (apps/, libs/, tools/); integration: test/**/*.spec.ts (real servers)
+// except *.secure.spec.ts; secure: those and the pipeline spec against the secured stack
+// (`stack up --secure`), whose env file CHURNSTREAM_TEST_ENV_FILE names.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -19,7 +21,7 @@ function find(dir, out = []) {
   return out;
 }
 
-const dirs = kind === 'integration' ? ['test'] : ['apps', 'libs', 'tools', 'bench'];
+const dirs = kind === 'unit' ? ['apps', 'libs', 'tools', 'bench'] : ['test'];
 let files = dirs.flatMap((d) => {
   try {
     return find(join(root, d));
@@ -27,6 +29,9 @@ let files = dirs.flatMap((d) => {
     return [];
   }
 });
+const secureOnly = (f) => f.endsWith('.secure.spec.ts');
+if (kind === 'integration') files = files.filter((f) => !secureOnly(f));
+if (kind === 'secure') files = files.filter((f) => secureOnly(f) || f === 'test/pipeline.spec.ts');
 if (filters.length > 0) files = files.filter((f) => filters.some((x) => f.includes(x)));
 files.sort();
 if (files.length === 0) {
@@ -36,7 +41,11 @@ if (files.length === 0) {
 console.log(`running ${files.length} ${kind} spec file(s)`);
 const args = ['--import', 'tsx', '--test', '--test-reporter=spec'];
 // Integration specs share real servers: one file at a time keeps their load and timings honest.
-if (kind === 'integration') args.push('--test-concurrency=1');
-else args.push('--test-concurrency=2');
-const result = spawnSync(process.execPath, [...args, ...files], { cwd: root, stdio: 'inherit' });
+if (kind === 'unit') args.push('--test-concurrency=2');
+else args.push('--test-concurrency=1');
+const env =
+  kind === 'secure'
+    ? { ...process.env, CHURNSTREAM_TEST_ENV_FILE: join(root, '.stack', 'secure', 'secure.env') }
+    : process.env;
+const result = spawnSync(process.execPath, [...args, ...files], { cwd: root, stdio: 'inherit', env });
 process.exit(result.status ?? 1);

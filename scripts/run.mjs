@@ -121,17 +121,60 @@ async function test() {
       await stack(['down', ...toStop]);
     }
   }
+  ok = (await secureTests(phase)) && ok;
   console.log('\nnpm test summary');
   for (const p of phases) console.log(`  ${p.ok ? 'ok  ' : 'FAIL'}  ${p.name.padEnd(32)} ${p.seconds}s`);
   console.log(`  total ${((Date.now() - started) / 1000).toFixed(0)}s: ${ok ? 'all green' : 'FAILED'}`);
   process.exit(ok ? 0 : 1);
 }
 
+/**
+ * The secured stack's tests, after the plain stack is down (so the two never compete for the two
+ * cores): `stack up --secure`, the secured specs, then down again what this run started.
+ */
+async function secureTests(phase) {
+  log('bringing the secured stack up ...');
+  let secureStarted = [];
+  const upOk = await phase('secured stack up', async () => {
+    const up = await stack(['up', '--secure'], { capture: true });
+    secureStarted = startedServers(up.out);
+    return up.code;
+  });
+  try {
+    if (!upOk) return false;
+    return await phase('secured-stack tests', () =>
+      run(process.execPath, ['scripts/run-tests.mjs', 'secure']).then((r) => r.code),
+    );
+  } finally {
+    if (secureStarted.length > 0) {
+      log(`stopping the secured servers this run started: ${secureStarted.join(', ')}`);
+      await stack(['down', '--secure', ...secureStarted]);
+    }
+  }
+}
+
+/** KEY=value lines of the secured stack's env file (written by `stack up --secure`). */
+function secureEnv() {
+  const file = join(root, '.stack', 'secure', 'secure.env');
+  const env = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+    if (match) env[match[1]] = match[2];
+  }
+  return env;
+}
+
+/** `npm start -- --secure`: the same run on the secured stack, every app with its own credentials. */
 async function start() {
   ensureInstalled();
-  const up = await stack(['up']);
+  const secure = args.includes('--secure');
+  const up = await stack(secure ? ['up', '--secure'] : ['up']);
   if (up.code !== 0) process.exit(up.code);
-  const result = await tsx('tools/start/main.ts', args);
+  if (secure) Object.assign(process.env, secureEnv());
+  const result = await tsx(
+    'tools/start/main.ts',
+    args.filter((arg) => arg !== '--secure'),
+  );
   process.exit(result.code);
 }
 

@@ -13,12 +13,14 @@ import { deleteSearchIndices, refreshSearchIndices, searchIndexNames } from '@ch
 import { waitCaughtUp } from '../tools/pipeline/pipeline.progress';
 import { SERVICES } from '../tools/start/services';
 import { type RunningService, startService, stopService, waitHealthy } from '../tools/start/supervisor';
-import { compareWithBatch, expectedCustomers, trainSmallModel, uniqueName } from './support';
+import { compareWithBatch, expectedCustomers, stackEnv, stackPrefixes, trainSmallModel } from './support';
 
 const root = new URL('../', import.meta.url).pathname;
 
 describe('the whole pipeline: generator -> Kafka -> features -> scoring -> indexer -> Elasticsearch', () => {
-  const prefix = uniqueName('pipe');
+  // Runs against the plain stack, or against the one CHURNSTREAM_TEST_ENV_FILE describes (npm run test:secure).
+  const stack = stackPrefixes('pipe');
+  const prefix = stack.topic;
   const population = { customers: 400, sessions: 5_000, seed: 11 };
   let fixture: ReturnType<typeof trainSmallModel>;
   let env: NodeJS.ProcessEnv;
@@ -31,9 +33,10 @@ describe('the whole pipeline: generator -> Kafka -> features -> scoring -> index
     fixture = trainSmallModel({ trees: 10 });
     env = {
       ...process.env,
+      ...stackEnv(),
       TOPIC_PREFIX: prefix,
-      REDIS_KEY_PREFIX: `${prefix}:`,
-      ES_INDEX_PREFIX: prefix,
+      REDIS_KEY_PREFIX: stack.redis,
+      ES_INDEX_PREFIX: stack.index,
       MODEL_PATH: fixture.model,
     };
     const config = loadConfig(env);
@@ -46,8 +49,8 @@ describe('the whole pipeline: generator -> Kafka -> features -> scoring -> index
     await Promise.all(running.map((s) => stopService(s)));
     await deleteGroups(kafka, Object.values(consumerGroups(prefix)));
     await deleteTopics(kafka, allTopics(topicNames(prefix)));
-    await deleteSearchIndices(es, prefix);
-    const keys = await redis.keys(`${prefix}:*`);
+    await deleteSearchIndices(es, stack.index);
+    const keys = await redis.keys(`${stack.redis}*`);
     if (keys.length > 0) await redis.del(...keys);
     await redis.quit();
     await es.close();
@@ -91,10 +94,10 @@ describe('the whole pipeline: generator -> Kafka -> features -> scoring -> index
     running.push(generator);
     assert.equal(await generator.exited, 0, `generator finished (log ${generator.logPath})`);
     await waitCaughtUp(kafka, loadConfig(env), { timeoutMs: 180_000 });
-    await refreshSearchIndices(es, prefix);
+    await refreshSearchIndices(es, stack.index);
 
-    const names = searchIndexNames(prefix);
-    const difference = await compareWithBatch(es, prefix, population);
+    const names = searchIndexNames(stack.index);
+    const difference = await compareWithBatch(es, stack.index, population);
     assert.deepEqual(difference.sessions, { indexed: population.sessions, expected: population.sessions });
     assert.equal(difference.customers.indexed, difference.customers.expected);
     assert.deepEqual(difference.mismatches.slice(0, 5), []);

@@ -4,4 +4,5 @@ export * from './topic-reader';
 export * from './events.fixture';
 export * from './model.fixture';
 export * from './expected.fixture';
+export * from './test.stack';
 export * from './pipeline.check';

@@ -14,7 +14,10 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { httpGet, LOOPBACK } from './health.util';
+import { type HttpOptions, httpRequest, LOOPBACK } from './health.util';
+import { ensureEsUsers } from './elasticsearch.users';
+import { loadOrCreateSecrets } from './secure.secrets';
+import { ensureCertificates, tlsFiles } from './secure.tls';
 import { runMaven } from './maven.util';
 import { commandExists, runCommand, spawnDetached } from './process.util';
 import type { StackConfig } from './stack.config';
@@ -99,21 +102,22 @@ interface EsLayout {
  * the distribution (hard-linked from the cache) and the state live in a folder of the system's temp
  * directory named after the checkout, rather than loosening permissions on the user's directories.
  */
-function esLayout(): EsLayout {
-  const paths = serverPaths('elasticsearch');
+function esLayout(config: StackConfig): EsLayout {
+  const paths = serverPaths('elasticsearch', config.dirs);
   const inRepo = {
     home: esHome,
     data: paths.data,
     conf: paths.conf,
-    logs: join(stackDirs.logs, 'elasticsearch'),
-    tmp: join(stackDirs.tmp, 'elasticsearch'),
+    logs: join(config.dirs.logs, 'elasticsearch'),
+    tmp: join(config.dirs.tmp, 'elasticsearch'),
   };
   if (process.getuid?.() !== 0) return inRepo;
   const blockedBy = untraversableAncestor(STACK_ROOT);
   if (blockedBy === undefined) return inRepo;
+  const profile = config.profile === 'plain' ? '' : `-${config.profile}`;
   const root = join(
     tmpdir(),
-    `churnstream-es-${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 12)}`,
+    `churnstream-es-${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 12)}${profile}`,
   );
   return {
     home: join(root, `elasticsearch-${ELASTICSEARCH_VERSION}`),
@@ -123,6 +127,11 @@ function esLayout(): EsLayout {
     tmp: join(root, 'tmp'),
     blockedBy,
   };
+}
+
+/** Where Elasticsearch writes its own logs (beside the launcher output in the profile's logs folder). */
+export function elasticsearchLogsDir(config: StackConfig): string {
+  return esLayout(config).logs;
 }
 
 /** The distribution at the layout's home: hard links to the cache where the filesystem allows, else a copy. */
@@ -147,7 +156,22 @@ function writeConfig(
   logsDir: string,
 ): void {
   if (!existsSync(join(confDir, 'jvm.options'))) cpSync(join(home, 'config'), confDir, { recursive: true });
-  const template = join(INFRA_ROOT, 'elasticsearch', 'elasticsearch.yml');
+  const secure = config.profile === 'secure';
+  if (secure) {
+    // Elasticsearch reads TLS files from inside its config folder only.
+    mkdirSync(join(confDir, 'tls'), { recursive: true });
+    for (const [from, to] of [
+      [tlsFiles.caCert, 'ca.pem'],
+      [tlsFiles.serverCert, 'server.pem'],
+      [tlsFiles.serverKey, 'server.key'],
+    ] as const)
+      cpSync(from, join(confDir, 'tls', to));
+  }
+  const template = join(
+    INFRA_ROOT,
+    'elasticsearch',
+    secure ? 'elasticsearch.secure.yml' : 'elasticsearch.yml',
+  );
   writeFileSync(
     join(confDir, 'elasticsearch.yml'),
     renderTemplate(
@@ -164,17 +188,48 @@ function writeConfig(
   );
 }
 
-async function esHealthy(port: number): Promise<boolean> {
-  const answer = await httpGet(`http://${LOOPBACK}:${port}/_cluster/health`);
+/** How the stack's tools reach Elasticsearch: plain http, or https as `elastic` trusting our CA. */
+export function stackEsRequest(
+  config: StackConfig,
+): (path: string, options?: HttpOptions) => ReturnType<typeof httpRequest> {
+  if (config.profile === 'plain')
+    return (path, options) => httpRequest(`http://${LOOPBACK}:${config.esPort}${path}`, options);
+  return (path, options) => {
+    const basic = Buffer.from(`elastic:${loadOrCreateSecrets().elastic}`).toString('base64');
+    return httpRequest(`https://${LOOPBACK}:${config.esPort}${path}`, {
+      ...options,
+      ca: readFileSync(tlsFiles.caCert, 'utf8'),
+      headers: { authorization: `Basic ${basic}`, ...options?.headers },
+    });
+  };
+}
+
+/** The secured node's keystore, holding the `elastic` password (bootstrap.password) read from stdin. */
+async function ensureKeystore(config: StackConfig, home: string, confDir: string): Promise<void> {
+  if (existsSync(join(confDir, 'elasticsearch.keystore'))) return;
+  const env = { ...process.env, ES_JAVA_HOME: config.javaHome, ES_PATH_CONF: confDir };
+  const tool = join(home, 'bin', 'elasticsearch-keystore');
+  await runCommand(tool, ['create'], { env });
+  const password = loadOrCreateSecrets().elastic;
+  await runCommand(tool, ['add', '-x', '-f', 'bootstrap.password'], {
+    env,
+    input: password,
+    secrets: [password],
+  });
+}
+
+async function esHealthy(config: StackConfig): Promise<boolean> {
+  const answer = await stackEsRequest(config)('/_cluster/health');
   if (answer.status !== 200) return false;
   const status = (JSON.parse(answer.body) as { status?: unknown }).status;
   return status === 'green' || status === 'yellow';
 }
 
 export function elasticsearchServer(config: StackConfig): StackServer {
-  const layout = esLayout();
+  const layout = esLayout(config);
+  const secure = config.profile === 'secure';
   // reset deletes `data`, wherever the layout put it; the launcher's output stays in .stack/logs.
-  const paths = { ...serverPaths('elasticsearch'), data: layout.data, conf: layout.conf };
+  const paths = { ...serverPaths('elasticsearch', config.dirs), data: layout.data, conf: layout.conf };
 
   return {
     name: 'elasticsearch',
@@ -206,7 +261,12 @@ export function elasticsearchServer(config: StackConfig): StackServer {
       await provideHome(layout.home);
       for (const dir of [layout.data, layout.conf, layout.logs, layout.tmp])
         mkdirSync(dir, { recursive: true });
+      if (secure) await ensureCertificates(loadOrCreateSecrets().kafkaStore, config.javaHome, log);
       writeConfig(config, layout.home, layout.conf, layout.data, layout.logs);
+      if (secure) {
+        await ensureKeystore(config, layout.home, layout.conf);
+        await ensureEsUsers(config, layout.home, layout.conf);
+      }
 
       let runAs: RunAs | undefined;
       if (process.getuid?.() === 0) {
@@ -237,6 +297,6 @@ export function elasticsearchServer(config: StackConfig): StackServer {
       });
     },
 
-    healthy: () => esHealthy(config.esPort),
+    healthy: () => esHealthy(config),
   };
 }

@@ -1,6 +1,8 @@
 // Health probes (raw TCP, HTTP) and a deadline-bounded poll: tests wait on health, never on a sleep.
 import { request } from 'node:http';
-import { connect, createServer } from 'node:net';
+import { request as httpsRequest } from 'node:https';
+import { connect, createServer, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export const LOOPBACK = '127.0.0.1';
@@ -29,10 +31,19 @@ export async function waitUntil(probe: () => Promise<boolean>, options: WaitOpti
   }
 }
 
-/** Sends PING over a raw socket; healthy when the answer is +PONG. */
-export function redisPing(port: number, timeoutMs = 1_000): Promise<boolean> {
+export interface RedisTlsAuth {
+  readonly ca: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+/** Sends PING over a raw socket (TLS and AUTH first when given); healthy when the answer is +PONG. */
+export function redisPing(port: number, timeoutMs = 1_000, secure?: RedisTlsAuth): Promise<boolean> {
   return new Promise((resolvePromise) => {
-    const socket = connect({ host: LOOPBACK, port });
+    const socket: Socket = secure
+      ? tlsConnect({ host: LOOPBACK, port, ca: secure.ca, servername: 'localhost' })
+      : connect({ host: LOOPBACK, port });
+    const hello = secure ? `AUTH ${secure.username} ${secure.password}\r\nPING\r\n` : 'PING\r\n';
     let answer = '';
     const done = (ok: boolean): void => {
       socket.destroy();
@@ -44,10 +55,12 @@ export function redisPing(port: number, timeoutMs = 1_000): Promise<boolean> {
     socket.on('error', () => {
       done(false);
     });
-    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on(secure ? 'secureConnect' : 'connect', () => socket.write(hello));
+    const expected = secure ? '+OK\r\n+PONG' : '+PONG';
     socket.on('data', (chunk: Buffer) => {
       answer += chunk.toString('latin1');
-      if (answer.includes('\r\n')) done(answer.startsWith('+PONG'));
+      if (answer.endsWith('\r\n') && (!secure || answer.split('\r\n').length > 2 || answer.startsWith('-')))
+        done(answer.startsWith(expected));
     });
   });
 }
@@ -57,9 +70,26 @@ export interface HttpAnswer {
   readonly body: string;
 }
 
+export interface HttpOptions {
+  readonly method?: string;
+  readonly timeoutMs?: number;
+  /** For https: the CA certificate (PEM) to trust. */
+  readonly ca?: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
 export function httpGet(url: string, timeoutMs = 2_000): Promise<HttpAnswer> {
+  return httpRequest(url, { timeoutMs });
+}
+
+export function httpRequest(url: string, options: HttpOptions = {}): Promise<HttpAnswer> {
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  const method = options.method ?? 'GET';
+  const send = url.startsWith('https:') ? httpsRequest : request;
   return new Promise((resolvePromise, reject) => {
-    const req = request(url, { method: 'GET', timeout: timeoutMs }, (res) => {
+    const headers = { ...options.headers, ...(options.body ? { 'content-type': 'application/json' } : {}) };
+    const req = send(url, { method, timeout: timeoutMs, ca: options.ca, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
@@ -67,9 +97,9 @@ export function httpGet(url: string, timeoutMs = 2_000): Promise<HttpAnswer> {
       });
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out after ${timeoutMs} ms`)));
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
     req.on('error', reject);
-    req.end();
+    req.end(options.body);
   });
 }
 

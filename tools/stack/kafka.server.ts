@@ -1,13 +1,16 @@
 // Kafka in KRaft mode (one combined broker+controller) from the jars on Maven Central.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 
 import { LOOPBACK } from './health.util';
 import { runMaven } from './maven.util';
 import { CommandError, runCommand, spawnDetached } from './process.util';
 import type { StackConfig } from './stack.config';
+import { grantKafkaAcls } from './kafka.acls';
+import { KAFKA_USERS, loadOrCreateSecrets, writePrivate } from './secure.secrets';
+import { ensureCertificates, tlsFiles } from './secure.tls';
 import { INFRA_ROOT, REPO_ROOT, serverPaths, stackDirs } from './stack.paths';
 import { StackError, type StackServer } from './server.types';
 import { renderTemplate } from './template.util';
@@ -31,16 +34,30 @@ function libsComplete(): boolean {
   );
 }
 
-async function kafkaHealthy(port: number): Promise<boolean> {
-  const kafka = new Kafka({
-    clientId: 'churnstream-stack-health',
-    brokers: [`${LOOPBACK}:${port}`],
+/** How the stack's own tools reach the broker: plain, or as the `admin` SCRAM user over TLS. */
+function stackClientAuth(config: StackConfig): Pick<KafkaConfig, 'ssl' | 'sasl'> {
+  if (config.profile === 'plain') return {};
+  const secrets = loadOrCreateSecrets();
+  return {
+    ssl: { ca: [readFileSync(tlsFiles.caCert, 'utf8')] },
+    sasl: { mechanism: 'scram-sha-512', username: 'admin', password: secrets.kafka.admin },
+  };
+}
+
+export function stackKafkaClient(config: StackConfig, retries = 0): Kafka {
+  return new Kafka({
+    clientId: 'churnstream-stack',
+    brokers: [`${LOOPBACK}:${config.kafkaPort}`],
     logLevel: logLevel.NOTHING,
-    connectionTimeout: 1_000,
-    requestTimeout: 2_000,
-    retry: { retries: 0 },
+    connectionTimeout: 3_000,
+    requestTimeout: 5_000,
+    retry: { retries },
+    ...stackClientAuth(config),
   });
-  const admin = kafka.admin();
+}
+
+async function kafkaHealthy(config: StackConfig): Promise<boolean> {
+  const admin = stackKafkaClient(config).admin();
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
@@ -53,7 +70,8 @@ async function kafkaHealthy(port: number): Promise<boolean> {
 }
 
 export function kafkaServer(config: StackConfig): StackServer {
-  const paths = serverPaths('kafka');
+  const paths = serverPaths('kafka', config.dirs);
+  const secure = config.profile === 'secure';
   const java = join(config.javaHome, 'bin', 'java');
   const classpath = `${kafkaLibsDir}/*`;
 
@@ -99,27 +117,39 @@ export function kafkaServer(config: StackConfig): StackServer {
       mkdirSync(paths.data, { recursive: true });
       mkdirSync(paths.conf, { recursive: true });
       const propsFile = join(paths.conf, 'server.properties');
-      const template = join(INFRA_ROOT, 'kafka', 'server.properties');
-      writeFileSync(
-        propsFile,
-        renderTemplate(
-          readFileSync(template, 'utf8'),
-          { port: config.kafkaPort, controllerPort: config.kafkaControllerPort, dataDir: paths.data },
-          template,
-        ),
-      );
+      const template = join(INFRA_ROOT, 'kafka', secure ? 'server.secure.properties' : 'server.properties');
+      const values = {
+        port: config.kafkaPort,
+        controllerPort: config.kafkaControllerPort,
+        dataDir: paths.data,
+      };
+      const secrets = secure ? loadOrCreateSecrets() : undefined;
+      if (secrets) {
+        await ensureCertificates(secrets.kafkaStore, config.javaHome, log);
+        Object.assign(values, {
+          adminPassword: secrets.kafka.admin,
+          keystore: tlsFiles.kafkaKeystore,
+          truststore: tlsFiles.kafkaTruststore,
+          storePassword: secrets.kafkaStore,
+        });
+      }
+      writePrivate(propsFile, renderTemplate(readFileSync(template, 'utf8'), values, template));
 
       if (!existsSync(join(paths.data, 'meta.properties'))) {
         log(`kafka: formatting KRaft storage in ${paths.data} (cluster id ${KAFKA_CLUSTER_ID}) ...`);
         const args = [LOG4J, '-cp', classpath, 'kafka.tools.StorageTool', 'format'];
-        await runCommand(java, [
-          ...args,
-          '-t',
-          KAFKA_CLUSTER_ID,
-          '-c',
-          propsFile,
-          '--ignore-formatted',
-        ]).catch((error: unknown) => {
+        // SCRAM users of a KRaft cluster are part of its bootstrap metadata, written at format time.
+        const scram = secrets
+          ? KAFKA_USERS.flatMap((user) => [
+              '--add-scram',
+              `SCRAM-SHA-512=[name=${user},password=${secrets.kafka[user]}]`,
+            ])
+          : [];
+        await runCommand(
+          java,
+          [...args, '-t', KAFKA_CLUSTER_ID, '-c', propsFile, '--ignore-formatted', ...scram],
+          { secrets: secrets ? Object.values(secrets.kafka) : [] },
+        ).catch((error: unknown) => {
           const detail = error instanceof CommandError ? error.output : undefined;
           throw new StackError('kafka', `formatting storage failed: ${String(error)}`, detail);
         });
@@ -144,6 +174,8 @@ export function kafkaServer(config: StackConfig): StackServer {
       });
     },
 
-    healthy: () => kafkaHealthy(config.kafkaPort),
+    healthy: () => kafkaHealthy(config),
+
+    ...(secure ? { provision: (log) => grantKafkaAcls(stackKafkaClient(config, 3), log) } : {}),
   };
 }

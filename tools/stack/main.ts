@@ -13,9 +13,14 @@ import {
   stackUp,
 } from './stack';
 import { isServerName } from './server.types';
+import { loadStackConfig, type StackConfig } from './stack.config';
 import { renderTable } from './table.util';
 
-const USAGE = `usage: node --import tsx tools/stack/main.ts <up|down|status|reset> [${SERVER_NAMES.join('|')} ...]
+const USAGE = `usage: node --import tsx tools/stack/main.ts <up|down|status|reset> [--secure] [${SERVER_NAMES.join('|')} ...]
+
+  --secure  the secured stack, beside the plain one on its own ports (Redis 6380 TLS, Kafka 9094
+            SASL_SSL/SCRAM-SHA-512, Elasticsearch 9201 https) and folders (.stack/secure); \`up\`
+            writes the credentials to .stack/secure/secure.env (set -a; . .stack/secure/secure.env)
 
   up      start what is not running, wait for health; last line STACK_STARTED=<started servers>
   down    stop the servers (SIGTERM, SIGKILL after 20 s)
@@ -24,6 +29,7 @@ const USAGE = `usage: node --import tsx tools/stack/main.ts <up|down|status|rese
 
 environment: STACK_REDIS_PORT (6379) STACK_KAFKA_PORT (9092) STACK_KAFKA_CONTROLLER_PORT (9093)
              STACK_ES_PORT (9200) STACK_ES_TRANSPORT_PORT (9300) STACK_JAVA_HOME
+             STACK_SECURE_{REDIS,KAFKA,KAFKA_CONTROLLER,ES,ES_TRANSPORT}_PORT (6380, 9094, 9095, 9201, 9301)
              STACK_{REDIS,KAFKA,ES}_HEALTH_TIMEOUT_MS (10000, 60000, 120000) STACK_STOP_TIMEOUT_MS (20000)`;
 
 const print = (line: string): void => {
@@ -51,11 +57,11 @@ function statusTable(rows: readonly ServerStatus[]): string {
   );
 }
 
-async function up(servers: readonly ServerName[] | undefined): Promise<number> {
+async function up(servers: readonly ServerName[] | undefined, config: StackConfig): Promise<number> {
   const began = Date.now();
-  const result = await stackUp({ servers, log: print });
+  const result = await stackUp({ servers, config, log: print });
   printFailures(result.failed);
-  const rows = await stackStatus({ servers });
+  const rows = await stackStatus({ servers, config });
   print('');
   print(statusTable(rows));
   const parts = [
@@ -68,8 +74,13 @@ async function up(servers: readonly ServerName[] | undefined): Promise<number> {
   return result.ok ? 0 : 1;
 }
 
-async function down(servers: readonly ServerName[] | undefined, reset: boolean): Promise<number> {
-  const result = reset ? await stackReset({ servers, log: print }) : await stackDown({ servers, log: print });
+async function down(
+  servers: readonly ServerName[] | undefined,
+  config: StackConfig,
+  reset: boolean,
+): Promise<number> {
+  const options = { servers, config, log: print };
+  const result = reset ? await stackReset(options) : await stackDown(options);
   printFailures(result.failed);
   const parts = [
     result.stopped.length > 0 ? `stopped ${result.stopped.join(', ')}` : '',
@@ -80,29 +91,32 @@ async function down(servers: readonly ServerName[] | undefined, reset: boolean):
   return result.ok ? 0 : 1;
 }
 
-async function status(servers: readonly ServerName[] | undefined): Promise<number> {
-  const rows = await stackStatus({ servers });
+async function status(servers: readonly ServerName[] | undefined, config: StackConfig): Promise<number> {
+  const rows = await stackStatus({ servers, config });
   print(statusTable(rows));
   return rows.every((row) => row.health === 'up') ? 0 : 1;
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...names] = argv;
+  const [command, ...rest] = argv;
+  const secure = rest.includes('--secure');
+  const names = rest.filter((arg) => arg !== '--secure');
   const unknown = names.filter((name) => !isServerName(name));
   if (unknown.length > 0) {
     process.stderr.write(`unknown server(s): ${unknown.join(', ')}\n${USAGE}\n`);
     return 1;
   }
   const servers = names.length > 0 ? names.filter(isServerName) : undefined;
+  const config = (): StackConfig => loadStackConfig(process.env, secure ? 'secure' : 'plain');
   switch (command) {
     case 'up':
-      return up(servers);
+      return up(servers, config());
     case 'down':
-      return down(servers, false);
+      return down(servers, config(), false);
     case 'reset':
-      return down(servers, true);
+      return down(servers, config(), true);
     case 'status':
-      return status(servers);
+      return status(servers, config());
     case 'help':
     case '--help':
     case '-h':

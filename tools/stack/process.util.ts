@@ -30,21 +30,28 @@ export interface RunOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly timeoutMs?: number;
+  /** Written to the command's standard input (which is closed otherwise). */
+  readonly input?: string;
+  /** Values masked wherever the command line or its output is shown. */
+  readonly secrets?: readonly string[];
 }
 
 /** Runs a command to completion; rejects with its last output lines when it fails. */
 export function runCommand(cmd: string, args: readonly string[], options: RunOptions = {}): Promise<string> {
-  const shown = [cmd, ...args].join(' ');
+  const mask = (text: string): string =>
+    (options.secrets ?? []).reduce((masked, secret) => masked.split(secret).join('***'), text);
+  const shown = mask([cmd, ...args].join(' '));
   return new Promise((resolvePromise, reject) => {
     const child = spawn(cmd, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       timeout: options.timeoutMs,
     });
+    child.stdin?.end(options.input);
     const chunks: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.on('error', (error) => {
       reject(new CommandError(`\`${shown}\` could not start: ${error.message}`, shown, ''));
     });
@@ -53,7 +60,7 @@ export function runCommand(cmd: string, args: readonly string[], options: RunOpt
       if (code === 0) resolvePromise(output);
       else {
         const why = signal ? `was killed by ${signal}` : `exited with code ${code ?? '?'}`;
-        reject(new CommandError(`\`${shown}\` ${why}`, shown, lastLines(output, 40)));
+        reject(new CommandError(`\`${shown}\` ${why}`, shown, mask(lastLines(output, 40))));
       }
     });
   });

@@ -1,11 +1,14 @@
 // Redis from the OS packages, run as our own instance with our own config (infra/redis/redis.conf).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { portIsFree, redisPing } from './health.util';
 import { commandExists, runCommand, spawnDetached } from './process.util';
 import type { StackConfig } from './stack.config';
+import { loadOrCreateSecrets, writePrivate } from './secure.secrets';
+import { ensureCertificates, tlsFiles } from './secure.tls';
 import { INFRA_ROOT, serverPaths } from './stack.paths';
 import { type Log, StackError, type StackServer } from './server.types';
 import { renderTemplate } from './template.util';
@@ -38,9 +41,27 @@ async function stopDistributionService(port: number, log: Log): Promise<void> {
   }
 }
 
+/** The key pattern of the apps' ACL user: the default REDIS_KEY_PREFIX. */
+export const REDIS_APP_KEY_PATTERN = 'churnstream:*';
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+function secureValues(config: StackConfig, log: Log): Promise<Record<string, string>> {
+  const secrets = loadOrCreateSecrets();
+  return ensureCertificates(secrets.kafkaStore, config.javaHome, log).then(() => ({
+    certFile: tlsFiles.serverCert,
+    keyFile: tlsFiles.serverKey,
+    caFile: tlsFiles.caCert,
+    adminHash: sha256(secrets.redis.admin),
+    appHash: sha256(secrets.redis.churnstream),
+    keyPattern: REDIS_APP_KEY_PATTERN,
+  }));
+}
+
 export function redisServer(config: StackConfig): StackServer {
-  const paths = serverPaths('redis');
+  const paths = serverPaths('redis', config.dirs);
   const port = config.redisPort;
+  const secure = config.profile === 'secure';
 
   return {
     name: 'redis',
@@ -83,18 +104,29 @@ export function redisServer(config: StackConfig): StackServer {
       mkdirSync(paths.data, { recursive: true });
       mkdirSync(paths.conf, { recursive: true });
       const confFile = join(paths.conf, 'redis.conf');
-      const template = join(INFRA_ROOT, 'redis', 'redis.conf');
-      writeFileSync(
-        confFile,
-        renderTemplate(
-          readFileSync(template, 'utf8'),
-          { port, dataDir: paths.data, logFile: paths.log, pidFile: paths.pid },
-          template,
-        ),
-      );
+      const template = join(INFRA_ROOT, 'redis', secure ? 'redis.secure.conf' : 'redis.conf');
+      const values = {
+        port,
+        dataDir: paths.data,
+        logFile: paths.log,
+        pidFile: paths.pid,
+        ...(secure ? await secureValues(config, log) : {}),
+      };
+      writePrivate(confFile, renderTemplate(readFileSync(template, 'utf8'), values, template));
       return spawnDetached({ cmd: 'redis-server', args: [confFile], logFile: paths.log, cwd: paths.data });
     },
 
-    healthy: () => redisPing(port),
+    healthy: () =>
+      redisPing(
+        port,
+        1_000,
+        secure
+          ? {
+              ca: readFileSync(tlsFiles.caCert, 'utf8'),
+              username: 'admin',
+              password: loadOrCreateSecrets().redis.admin,
+            }
+          : undefined,
+      ),
   };
 }

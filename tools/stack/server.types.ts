@@ -20,6 +20,8 @@ export interface StackServer {
   /** Renders its config, prepares its folders and spawns it detached; returns its pid (= process group). */
   start(log: Log): Promise<number>;
   healthy(): Promise<boolean>;
+  /** After every healthy `up` (started or already running): users, ACLs, keys. Idempotent. */
+  provision?(log: Log): Promise<void>;
 }
 
 export function isServerName(value: string): value is ServerName {

@@ -1,7 +1,11 @@
 // The stack's settings from the environment, validated once; a bad value names its variable.
+import { profileDirs, type StackDirs, type StackProfile } from './stack.paths';
 import { DEFAULT_JAVA_HOME } from './versions';
 
 export interface StackConfig {
+  /** `secure`: TLS everywhere, SCRAM users and ACLs in Kafka, Redis ACL users, Elasticsearch API keys. */
+  readonly profile: StackProfile;
+  readonly dirs: StackDirs;
   readonly redisPort: number;
   readonly kafkaPort: number;
   readonly kafkaControllerPort: number;
@@ -33,13 +37,24 @@ const port = (env: Env, name: string, fallback: number): number => intFromEnv(en
 const timeout = (env: Env, name: string, fallback: number): number =>
   intFromEnv(env, name, fallback, 1000, 60 * 60 * 1000);
 
-export function loadStackConfig(env: Env = process.env): StackConfig {
+/** Default ports per profile: the secured stack runs beside the plain one, so nothing is shared. */
+const DEFAULT_PORTS: Record<StackProfile, Record<string, number>> = {
+  plain: { REDIS: 6379, KAFKA: 9092, KAFKA_CONTROLLER: 9093, ES: 9200, ES_TRANSPORT: 9300 },
+  secure: { REDIS: 6380, KAFKA: 9094, KAFKA_CONTROLLER: 9095, ES: 9201, ES_TRANSPORT: 9301 },
+};
+
+export function loadStackConfig(env: Env = process.env, profile: StackProfile = 'plain'): StackConfig {
+  const defaults = DEFAULT_PORTS[profile];
+  const portOf = (name: string): number =>
+    port(env, `STACK_${profile === 'secure' ? 'SECURE_' : ''}${name}_PORT`, defaults[name] ?? 0);
   const config: StackConfig = {
-    redisPort: port(env, 'STACK_REDIS_PORT', 6379),
-    kafkaPort: port(env, 'STACK_KAFKA_PORT', 9092),
-    kafkaControllerPort: port(env, 'STACK_KAFKA_CONTROLLER_PORT', 9093),
-    esPort: port(env, 'STACK_ES_PORT', 9200),
-    esTransportPort: port(env, 'STACK_ES_TRANSPORT_PORT', 9300),
+    profile,
+    dirs: profileDirs(profile),
+    redisPort: portOf('REDIS'),
+    kafkaPort: portOf('KAFKA'),
+    kafkaControllerPort: portOf('KAFKA_CONTROLLER'),
+    esPort: portOf('ES'),
+    esTransportPort: portOf('ES_TRANSPORT'),
     javaHome: env.STACK_JAVA_HOME?.trim() || DEFAULT_JAVA_HOME,
     redisHealthTimeoutMs: timeout(env, 'STACK_REDIS_HEALTH_TIMEOUT_MS', 10_000),
     kafkaHealthTimeoutMs: timeout(env, 'STACK_KAFKA_HEALTH_TIMEOUT_MS', 60_000),

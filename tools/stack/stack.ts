@@ -16,14 +16,15 @@ import {
   writePidFile,
 } from './process.util';
 import { redisServer } from './redis.server';
+import { loadOrCreateSecrets } from './secure.secrets';
+import { writeSecureEnv } from './secure.env';
 import { loadStackConfig, type StackConfig } from './stack.config';
-import { REPO_ROOT, stackDirs } from './stack.paths';
+import { REPO_ROOT, type StackDirs } from './stack.paths';
 import { type Log, SERVER_NAMES, type ServerName, StackError, type StackServer } from './server.types';
 
 export { SERVER_NAMES, type ServerName, StackError } from './server.types';
 
 const LOG_TAIL_LINES = 40;
-const LOCK_FILE = `${stackDirs.run}/stack.lock`;
 const LOCK_TIMEOUT_MS = 10 * 60 * 1000;
 const KICKOFF_ORDER: readonly ServerName[] = ['elasticsearch', 'kafka', 'redis'];
 
@@ -84,10 +85,10 @@ function selectServers(options: StackOptions): StackServer[] {
 }
 
 /** Runs `fn` holding the stack lock, so that two stack commands never start or stop servers at once. */
-function exclusively<T>(log: Log, fn: () => Promise<T>): Promise<T> {
-  ensureStackDirs();
+function exclusively<T>(dirs: StackDirs, log: Log, fn: () => Promise<T>): Promise<T> {
+  ensureStackDirs(dirs);
   return withLock(
-    LOCK_FILE,
+    `${dirs.run}/stack.lock`,
     LOCK_TIMEOUT_MS,
     (pid) => {
       log(`waiting for another stack command (pid ${pid}) to finish ...`);
@@ -96,8 +97,8 @@ function exclusively<T>(log: Log, fn: () => Promise<T>): Promise<T> {
   );
 }
 
-function ensureStackDirs(): void {
-  for (const dir of Object.values(stackDirs)) mkdirSync(dir, { recursive: true });
+function ensureStackDirs(dirs: StackDirs): void {
+  for (const dir of Object.values(dirs) as string[]) mkdirSync(dir, { recursive: true });
 }
 
 /** Shown paths are relative to the repo root: shorter, and the same on every machine. */
@@ -193,20 +194,32 @@ function toFailure(name: ServerName, error: unknown): ServerFailure {
 /** Starts whatever is not running yet (in parallel), waits for every server's health. */
 export async function stackUp(options: StackOptions = {}): Promise<UpResult> {
   const log = options.log ?? silent;
-  const servers = selectServers(options);
-  return exclusively(log, async () => {
+  const config = options.config ?? loadStackConfig();
+  const servers = selectServers({ ...options, config });
+  return exclusively(config.dirs, log, async () => {
     // Slowest first: Maven fetches run one at a time, and Elasticsearch's start should not queue
     // behind Kafka's jars. Results are reported in the usual order.
     const kickoff = [...servers].sort(
       (a, b) => KICKOFF_ORDER.indexOf(a.name) - KICKOFF_ORDER.indexOf(b.name),
     );
-    const settled = await Promise.allSettled(kickoff.map((server) => upOne(server, log)));
+    const settled = await Promise.allSettled(
+      kickoff.map(async (server) => {
+        const outcome = await upOne(server, log);
+        await server.provision?.(log);
+        return outcome;
+      }),
+    );
     const outcomes = new Map(kickoff.map((server, index) => [server.name, settled[index]]));
     const result: UpResult = { ok: true, started: [], alreadyRunning: [], failed: [] };
     for (const { name } of servers) {
       const outcome = outcomes.get(name);
       if (outcome?.status === 'fulfilled') result[outcome.value].push(name);
       else result.failed.push(toFailure(name, outcome?.reason));
+    }
+    if (config.profile === 'secure' && result.failed.length === 0) {
+      log(
+        `secure: credentials for the apps and tests in ${displayPath(writeSecureEnv(config, loadOrCreateSecrets()))}`,
+      );
     }
     return { ...result, ok: result.failed.length === 0 };
   });
@@ -236,7 +249,7 @@ export async function stackDown(options: StackOptions = {}): Promise<DownResult>
   const log = options.log ?? silent;
   const config = options.config ?? loadStackConfig();
   const servers = selectServers({ ...options, config });
-  return exclusively(log, async () => {
+  return exclusively(config.dirs, log, async () => {
     const outcomes = await Promise.allSettled(
       servers.map((server) => downOne(server, config.stopTimeoutMs, log)),
     );
@@ -273,15 +286,17 @@ export async function stackStatus(options: StackOptions = {}): Promise<ServerSta
 
 /** `down`, then delete the servers' data (the download cache stays). */
 export async function stackReset(options: StackOptions = {}): Promise<DownResult> {
-  const result = await stackDown(options);
+  const config = options.config ?? loadStackConfig();
+  const result = await stackDown({ ...options, config });
   if (!result.ok) return result;
   const log = options.log ?? silent;
   const all = options.servers === undefined;
-  for (const server of selectServers(options)) rmSync(server.paths.data, { recursive: true, force: true });
+  for (const server of selectServers({ ...options, config }))
+    rmSync(server.paths.data, { recursive: true, force: true });
   if (all) {
-    rmSync(stackDirs.data, { recursive: true, force: true });
-    rmSync(stackDirs.tmp, { recursive: true, force: true });
+    rmSync(config.dirs.data, { recursive: true, force: true });
+    rmSync(config.dirs.tmp, { recursive: true, force: true });
   }
-  log(`deleted ${all ? displayPath(stackDirs.data) : 'the data of ' + (options.servers ?? []).join(', ')}`);
+  log(`deleted ${all ? displayPath(config.dirs.data) : 'the data of ' + (options.servers ?? []).join(', ')}`);
   return result;
 }

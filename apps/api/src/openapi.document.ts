@@ -109,6 +109,10 @@ export function buildOpenApiDocument(serverUrl?: string): Record<string, unknown
       responses: { '200': { description: 'Text exposition format', content: { 'text/plain': {} } } },
     },
   };
+  // Node's HTTP server answers a request line or headers over its limit (16 KiB) before any route.
+  for (const item of Object.values(paths) as { get: { responses: Record<string, unknown> } }[]) {
+    item.get.responses['431'] = { description: 'The request line or headers are too large (over 16 KiB)' };
+  }
   return {
     openapi: '3.1.0',
     info: {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeConfig, loadConfig } from './config.loader';
+import { describeConfig, loadConfig, settingName } from './config.loader';
 
 describe('loadConfig', () => {
   it('defaults to the local stack', () => {
@@ -44,5 +44,38 @@ describe('loadConfig', () => {
     );
     assert.ok(!shown.includes('hunter2') && !shown.includes('s3cret'), shown);
     assert.match(shown, /redis:\/\/\*\*\*@redis:6379/);
+  });
+
+  it("prefers a service's own credentials and remembers which variable supplied them", () => {
+    const env = {
+      ES_USERNAME: 'elastic',
+      ES_PASSWORD: 'operator',
+      INDEXER_ES_USERNAME: 'churnstream_indexer',
+      INDEXER_ES_PASSWORD: 'own',
+      INDEXER_ES_INDEX_PREFIX: 'not-per-service',
+    };
+    const indexer = loadConfig(env, 'indexer');
+    assert.equal(indexer.ES_USERNAME, 'churnstream_indexer');
+    assert.equal(indexer.ES_PASSWORD, 'own');
+    assert.equal(indexer.ES_INDEX_PREFIX, 'churnstream');
+    assert.equal(settingName(indexer, 'ES_PASSWORD'), 'INDEXER_ES_PASSWORD');
+    const api = loadConfig(env, 'api');
+    assert.equal(api.ES_USERNAME, 'elastic');
+    assert.equal(settingName(api, 'ES_PASSWORD'), 'ES_PASSWORD');
+  });
+
+  it('names a CA file that does not exist, or one given for a plain connection', () => {
+    assert.throws(
+      () => loadConfig({ ES_URL: 'https://es:9200', ES_CA_FILE: '/nope/ca.pem' }),
+      /ES_CA_FILE: no such file/,
+    );
+    assert.throws(
+      () => loadConfig({ REDIS_CA_FILE: new URL(import.meta.url).pathname }),
+      /REDIS_CA_FILE needs a rediss:\/\/ REDIS_URL/,
+    );
+    assert.throws(
+      () => loadConfig({ KAFKA_CA_FILE: new URL(import.meta.url).pathname }),
+      /KAFKA_CA_FILE needs KAFKA_SSL=true/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
-import type { Config } from '@churnstream/config';
+import { type Config, readCaFile, settingName, untrustedCertificateError } from '@churnstream/config';
 import { AppError } from '@churnstream/errors';
 
 /**
@@ -18,7 +18,10 @@ export function createKafka(config: Config, clientSuffix = ''): Kafka {
   const options: KafkaConfig = {
     clientId: clientSuffix ? `${config.KAFKA_CLIENT_ID}-${clientSuffix}` : config.KAFKA_CLIENT_ID,
     brokers: config.KAFKA_BROKERS,
-    ssl: config.KAFKA_SSL,
+    ssl:
+      config.KAFKA_SSL && config.KAFKA_CA_FILE
+        ? { ca: [readCaFile(config.KAFKA_CA_FILE) ?? ''] }
+        : config.KAFKA_SSL,
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
     retry: { initialRetryTime: 200, retries: 8 },
@@ -27,6 +30,46 @@ export function createKafka(config: Config, clientSuffix = ''): Kafka {
   };
   if (sasl) options.sasl = sasl;
   return new Kafka(options);
+}
+
+function errorChain(error: unknown): Error[] {
+  const chain: Error[] = [];
+  for (let e: unknown = error; e instanceof Error && chain.length < 6;) {
+    chain.push(e);
+    e =
+      (e as { cause?: unknown; originalError?: unknown }).cause ??
+      (e as { originalError?: unknown }).originalError;
+  }
+  return chain;
+}
+
+/**
+ * Start-up check: the brokers accept our credentials and certificate. A refusal is final (an app
+ * retrying a wrong password forever helps nobody), so it becomes one DEPENDENCY_REFUSED error naming
+ * the setting; an unreachable broker is left to the clients' own retries.
+ */
+export async function verifyKafkaAccess(kafka: Kafka, config: Config, timeoutMs = 20_000): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await withTimeout(admin.connect(), timeoutMs, 'connect to Kafka');
+  } catch (error) {
+    const chain = errorChain(error);
+    if (chain.some((e) => e.name === 'KafkaJSSASLAuthenticationError')) {
+      const user = settingName(config, 'KAFKA_SASL_USERNAME');
+      const password = settingName(config, 'KAFKA_SASL_PASSWORD');
+      throw new AppError(
+        'DEPENDENCY_REFUSED',
+        `Kafka rejected ${user}/${password} (SASL authentication failed)`,
+        {
+          cause: error,
+        },
+      );
+    }
+    const untrusted = untrustedCertificateError('Kafka', 'KAFKA_CA_FILE', error);
+    if (untrusted) throw untrusted;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 /** Health probe: the cluster answers a metadata request within the timeout. */

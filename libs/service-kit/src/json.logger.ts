@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { AppError } from '@churnstream/errors';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -48,7 +49,13 @@ export class JsonLogger implements LoggerService {
     const fields: Record<string, unknown> = {};
     if (context) fields.context = context;
     if (message instanceof Error) {
-      fields.error = { name: message.name, message: message.message, stack: message.stack };
+      // A server refusing our credentials is a configuration problem the message names: no stack.
+      const refused = message instanceof AppError && message.code === 'DEPENDENCY_REFUSED';
+      fields.error = {
+        name: message.name,
+        message: message.message,
+        ...(refused ? {} : { stack: message.stack }),
+      };
       this.event(level, message.message, fields);
       return;
     }

@@ -10,9 +10,13 @@ import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type { Client } from '@elastic/elasticsearch';
 import type { Config } from '@churnstream/config';
-import { createKafka, pingKafka } from '@churnstream/kafka';
-import { createRedis, pingRedis } from '@churnstream/redis';
-import { createElasticsearch, pingElasticsearch } from '@churnstream/elasticsearch';
+import { createKafka, pingKafka, verifyKafkaAccess } from '@churnstream/kafka';
+import { createRedis, pingRedis, verifyRedisAccess } from '@churnstream/redis';
+import {
+  createElasticsearch,
+  pingElasticsearch,
+  verifyElasticsearchAccess,
+} from '@churnstream/elasticsearch';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
 import { ServiceMetrics } from './metrics.registry';
@@ -58,19 +62,38 @@ export class ServiceKitModule {
       { provide: CONFIG, useValue: options.config },
       { provide: SERVICE_NAME, useValue: options.service },
       { provide: METRICS, useValue: new ServiceMetrics(options.service) },
+      // Each client is checked once before anything uses it: refused credentials stop start-up.
       {
         provide: KAFKA,
-        useFactory: (config: Config) => (uses.has('kafka') ? createKafka(config, options.service) : null),
+        useFactory: async (config: Config) => {
+          if (!uses.has('kafka')) return null;
+          const kafka = createKafka(config, options.service);
+          await verifyKafkaAccess(kafka, config);
+          return kafka;
+        },
         inject: [CONFIG],
       },
       {
         provide: REDIS,
-        useFactory: (config: Config) => (uses.has('redis') ? createRedis(config) : null),
+        useFactory: async (config: Config) => {
+          if (!uses.has('redis')) return null;
+          const redis = createRedis(config);
+          await verifyRedisAccess(redis, config).catch((error: unknown) => {
+            redis.disconnect();
+            throw error;
+          });
+          return redis;
+        },
         inject: [CONFIG],
       },
       {
         provide: ELASTICSEARCH,
-        useFactory: (config: Config) => (uses.has('elasticsearch') ? createElasticsearch(config) : null),
+        useFactory: async (config: Config) => {
+          if (!uses.has('elasticsearch')) return null;
+          const es = createElasticsearch(config);
+          await verifyElasticsearchAccess(es, config);
+          return es;
+        },
         inject: [CONFIG],
       },
       {

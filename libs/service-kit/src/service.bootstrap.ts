@@ -25,7 +25,7 @@ export interface BootstrapOptions {
 export async function bootstrapService(options: BootstrapOptions): Promise<INestApplication | undefined> {
   let config: Config;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, options.service);
   } catch (error) {
     const message = error instanceof AppError ? error.message : String(error);
     process.stderr.write(`${options.service}: ${message}\n`);
@@ -33,10 +33,18 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
     return undefined;
   }
   const logger = new JsonLogger(options.service, config.LOG_LEVEL);
-  const app = await NestFactory.create(options.module(config), {
-    logger,
-    abortOnError: false,
-  } as NestApplicationOptions);
+  let app: INestApplication;
+  try {
+    app = await NestFactory.create(options.module(config), {
+      logger,
+      abortOnError: false,
+    } as NestApplicationOptions);
+  } catch (error) {
+    // A server refused our credentials or certificate: one line naming the server and the setting.
+    if (!(error instanceof AppError) || error.code !== 'DEPENDENCY_REFUSED') throw error;
+    process.stderr.write(`${options.service}: ${error.message}\n`);
+    process.exit(1);
+  }
   // Our own signal handling instead of enableShutdownHooks: Nest's re-raises the signal after closing,
   // which ends the process with no exit code; we close (consumers commit and leave) and exit 0.
   let closing = false;
