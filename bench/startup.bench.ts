@@ -5,11 +5,13 @@
  * steadier figure on a shared machine; the ratio compiled/source is measured in the same run.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { allTopics, topicNames } from '@churnstream/contracts';
 import { loadConfig } from '@churnstream/config';
 import { createKafka, deleteTopics } from '@churnstream/kafka';
 import { compiledEntry, nestBuild } from '../tools/build/build.output';
+import { ensureModel } from '../tools/pipeline/pipeline.model';
 import { SERVICES, type ServiceSpec } from '../tools/start/services';
 import { healthOf, startService, stopService } from '../tools/start/supervisor';
 import { renderTable } from '../tools/stack/table.util';
@@ -68,8 +70,17 @@ export const bench: Benchmark = {
       console.error(build.output);
       return 1;
     }
+    // scoring needs a model to start: a small one of its own, trained once and kept.
+    const model = join(root, '.stack', 'bench', 'startup-model', 'model.json');
+    ensureModel(root, model, { customers: 1000, sessions: 10_000, seed: 42 });
     const prefix = `bench-startup-${Date.now()}`;
-    const env = { ...process.env, NODE_OPTIONS: '', TOPIC_PREFIX: prefix, ES_INDEX_PREFIX: prefix };
+    const env = {
+      ...process.env,
+      NODE_OPTIONS: '',
+      TOPIC_PREFIX: prefix,
+      ES_INDEX_PREFIX: prefix,
+      MODEL_PATH: model,
+    };
     const results: Record<string, { source: Sample; compiled: Sample }> = {};
     try {
       for (const [i, spec] of SERVICES.entries()) {
@@ -88,6 +99,7 @@ export const bench: Benchmark = {
           rssMb: median(xs.map((x) => x.rssMb)),
         });
         results[spec.name] = { source: pick(samples.source), compiled: pick(samples.compiled) };
+        process.stdout.write(`${JSON.stringify(results[spec.name])}\n`);
       }
     } finally {
       await deleteTopics(createKafka(loadConfig(env), 'bench'), allTopics(topicNames(prefix)));
