@@ -18,7 +18,7 @@ export interface RunningService {
 export function startService(root: string, spec: ServiceSpec, env: NodeJS.ProcessEnv): RunningService {
   const logDir = join(root, '.stack', 'logs');
   mkdirSync(logDir, { recursive: true });
-  const logPath = join(logDir, `${spec.name}.log`);
+  const logPath = join(logDir, `${spec.logName ?? spec.name}.log`);
   const log = createWriteStream(logPath, { flags: 'a' });
   // A compiled entry (dist/**/*.js, from `nest build`) runs on plain Node; a source entry through tsx.
   const loader = spec.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
