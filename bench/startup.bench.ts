@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- startup [--runs N] [--json]`: each app started from source (node --import tsx)
+ * `npm run bench -- startup [--runs N] [--apps a,b] [--json]`: each app started from source (node --import tsx)
  * and from the build (`nest build`, plain node), alternately, against the running local stack:
  * wall time and CPU time until /health answers 200, and resident memory then. CPU time is the
  * steadier figure on a shared machine; the ratio compiled/source is measured in the same run.
@@ -42,7 +42,7 @@ async function startOnce(spec: ServiceSpec, env: NodeJS.ProcessEnv): Promise<Sam
   const service = startService(root, spec, env);
   const pid = service.child.pid ?? 0;
   try {
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + 300_000;
     while (!(await healthOf(spec.port)).ok) {
       if (Date.now() > deadline || service.child.exitCode !== null)
         throw new Error(`${spec.name} (${spec.entry}) did not become healthy; log: ${service.logPath}`);
@@ -62,7 +62,11 @@ export const bench: Benchmark = {
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: { runs: { type: 'string', default: '3' }, json: { type: 'boolean', default: false } },
+      options: {
+        runs: { type: 'string', default: '3' },
+        apps: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
     });
     const runs = Number(values.runs);
     const build = nestBuild(root);
@@ -83,7 +87,9 @@ export const bench: Benchmark = {
     };
     const results: Record<string, { source: Sample; compiled: Sample }> = {};
     try {
+      const only = values.apps?.split(',');
       for (const [i, spec] of SERVICES.entries()) {
+        if (only && !only.includes(spec.name)) continue;
         const args = spec.name === 'generator' ? ['--idle'] : [];
         const samples = { source: [] as Sample[], compiled: [] as Sample[] };
         for (let r = 0; r < runs; r++) {

@@ -170,7 +170,7 @@ async function test() {
     }
   }
   console.log('\nnpm test summary');
-  for (const p of phases) console.log(`  ${p.ok ? 'ok  ' : 'FAIL'}  ${p.name.padEnd(32)} ${p.seconds}s`);
+  for (const p of phases) console.log(`  ${p.ok ? 'ok  ' : 'FAIL'}  ${p.name.padEnd(40)} ${p.seconds}s`);
   console.log(`  total ${((Date.now() - started) / 1000).toFixed(0)}s: ${ok ? 'all green' : 'FAILED'}`);
   process.exit(ok ? 0 : 1);
 }
