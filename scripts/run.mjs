@@ -51,17 +51,24 @@ function run(cmd, cmdArgs, options = {}) {
   });
 }
 
-/** Debian packages the tests drive (the live page's browser test needs Chromium). */
+/** Debian packages the tests drive: Chromium for the live page's browser test, kubectl to render k8s/. */
+const SYSTEM_PACKAGES = [
+  { bin: '/usr/bin/chromium', pkg: 'chromium', why: 'the browser test' },
+  { bin: '/usr/bin/kubectl', pkg: 'kubectl', why: 'kubectl kustomize k8s' },
+];
+
 function ensureSystemPackages() {
-  if (existsSync('/usr/bin/chromium')) return;
+  const missing = SYSTEM_PACKAGES.filter((p) => !existsSync(p.bin));
+  if (missing.length === 0) return;
+  const names = missing.map((p) => p.pkg).join(' ');
   if (process.getuid?.() !== 0) {
-    console.error('Chromium is missing and this is not root: run `sudo apt-get install -y chromium` first');
+    console.error(`${names} missing and this is not root: run \`sudo apt-get install -y ${names}\` first`);
     process.exit(1);
   }
-  log('installing Debian chromium for the browser test (apt-get) ...');
+  log(`installing Debian ${names} for ${missing.map((p) => p.why).join(' and ')} (apt-get) ...`);
   for (const cmdArgs of [
     ['update', '-qq'],
-    ['install', '-y', '-qq', 'chromium'],
+    ['install', '-y', '-qq', ...missing.map((p) => p.pkg)],
   ]) {
     const result = spawnSync('apt-get', cmdArgs, {
       stdio: 'inherit',
@@ -72,6 +79,42 @@ function ensureSystemPackages() {
       process.exit(result.status ?? 1);
     }
   }
+}
+
+/**
+ * The Node of the production image (the Dockerfile's NODE_IMAGE), from the npm registry's `node`
+ * package, cached in .stack/cache: the unit tests run a second time under it.
+ */
+function ensureImageNode() {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  const version = /^ARG NODE_IMAGE=node:(\d+\.\d+\.\d+)-/m.exec(dockerfile)?.[1];
+  if (!version) {
+    console.error('Dockerfile: ARG NODE_IMAGE=node:<major.minor.patch>-slim not found');
+    process.exit(1);
+  }
+  const dir = join(root, '.stack', 'cache', `node-${version}`);
+  const bin = join(dir, 'node_modules', 'node', 'bin', 'node');
+  if (existsSync(bin)) return { version, bin };
+  log(`installing Node ${version} (the image's) from the npm registry into ${dir} ...`);
+  const result = spawnSync(
+    'npm',
+    [
+      'install',
+      '--prefix',
+      dir,
+      '--no-save',
+      '--no-package-lock',
+      '--no-audit',
+      '--no-fund',
+      `node@${version}`,
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (result.status !== 0 || !existsSync(bin)) {
+    console.error(`npm install node@${version} failed; see the output above`);
+    process.exit(result.status || 1);
+  }
+  return { version, bin };
 }
 
 const tsx = (file, fileArgs, options) =>
@@ -88,6 +131,7 @@ async function test() {
   const started = Date.now();
   ensureInstalled();
   ensureSystemPackages();
+  const imageNode = ensureImageNode();
   const phases = [];
   const phase = async (name, fn) => {
     const t0 = Date.now();
@@ -102,8 +146,12 @@ async function test() {
     run('npm', ['run', '--silent', 'lint']).then((r) => r.code),
   );
   ok =
-    (await phase('unit tests', () =>
+    (await phase(`unit tests (Node ${process.versions.node})`, () =>
       run(process.execPath, ['scripts/run-tests.mjs', 'unit']).then((r) => r.code),
+    )) && ok;
+  ok =
+    (await phase(`unit tests (Node ${imageNode.version}, the image's)`, () =>
+      run(imageNode.bin, ['scripts/run-tests.mjs', 'unit']).then((r) => r.code),
     )) && ok;
   const up = await stackUp;
   const toStop = startedServers(up.out);
@@ -123,7 +171,7 @@ async function test() {
   }
   ok = (await secureTests(phase)) && ok;
   console.log('\nnpm test summary');
-  for (const p of phases) console.log(`  ${p.ok ? 'ok  ' : 'FAIL'}  ${p.name.padEnd(32)} ${p.seconds}s`);
+  for (const p of phases) console.log(`  ${p.ok ? 'ok  ' : 'FAIL'}  ${p.name.padEnd(40)} ${p.seconds}s`);
   console.log(`  total ${((Date.now() - started) / 1000).toFixed(0)}s: ${ok ? 'all green' : 'FAILED'}`);
   process.exit(ok ? 0 : 1);
 }

@@ -439,3 +439,161 @@ export function promMetricNames(expr: string): string[] {
   const words = [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?=[[{)])/g)].map((m) => m[1] ?? '');
   return words.filter((w) => w.startsWith('churnstream_'));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Defect classes of the deployment files: each function returns what is wrong, one line per
+// finding, so a spec asserts `[]` and a live test feeds it a broken copy.
+
+/** Image references that more than one compose service builds (`build:` beside the same `image:`). */
+export function imagesBuiltTwice(services: Record<string, JsonObject>): string[] {
+  const builders = new Map<string, string[]>();
+  for (const [name, s] of Object.entries(services)) {
+    if (s.build === undefined) continue;
+    const image = text(s.image) || `<no image: ${name}>`;
+    builders.set(image, [...(builders.get(image) ?? []), name]);
+  }
+  return [...builders]
+    .filter(([, names]) => names.length > 1)
+    .map(([image, names]) => `${image} is built by ${names.join(', ')}: one service must build it`);
+}
+
+/** `name[:tag]` -> its tag ('' when untagged); a registry port (`host:5000/x`) is not a tag. */
+export function tagOf(image: string): string {
+  const last = image.split('/').pop() ?? '';
+  const at = last.indexOf(':');
+  return at < 0 ? '' : last.slice(at + 1);
+}
+
+/** Image references without a tag or tagged `latest`. */
+export function floatingImages(images: { image: string; where: string }[]): string[] {
+  return images
+    .filter(({ image }) => tagOf(image) === '' || tagOf(image) === 'latest')
+    .map(({ image, where }) => `${where}: ${image} has no fixed tag (untagged or latest)`);
+}
+
+/** Bind mounts (short syntax `./src:/dst[:opts]` or long `type: bind`) without an SELinux label. */
+export function unlabeledBindMounts(services: Record<string, JsonObject>): string[] {
+  const problems: string[] = [];
+  for (const [name, s] of Object.entries(services)) {
+    for (const volume of (s.volumes ?? []) as Json[]) {
+      if (typeof volume === 'string') {
+        const [source = '', , options = ''] = volume.split(':');
+        if (!/^[./~]/.test(source)) continue;
+        if (!options.split(',').some((o) => o === 'z' || o === 'Z'))
+          problems.push(`${name}: bind mount ${volume} has no SELinux label (:z)`);
+      } else if (isObject(volume) && volume.type === 'bind') {
+        const selinux = isObject(volume.bind) ? text(volume.bind.selinux) : '';
+        if (selinux !== 'z' && selinux !== 'Z')
+          problems.push(`${name}: bind mount of ${text(volume.source)} has no bind.selinux`);
+      }
+    }
+  }
+  return problems;
+}
+
+export interface Workload {
+  kind: string;
+  name: string;
+  doc: JsonObject;
+}
+
+const nameOf = (doc: JsonObject): string => text((doc.metadata as JsonObject | undefined)?.name);
+
+/** Deployments an HPA scales that also set `spec.replicas` (every apply would reset the count). */
+export function replicasBesideHpa(docs: JsonObject[]): string[] {
+  const scaled = new Set(
+    docs
+      .filter((d) => d.kind === 'HorizontalPodAutoscaler')
+      .map((d) => text(((d.spec as JsonObject).scaleTargetRef as JsonObject).name)),
+  );
+  return docs
+    .filter((d) => d.kind === 'Deployment' && scaled.has(nameOf(d)))
+    .filter((d) => (d.spec as JsonObject).replicas !== undefined)
+    .map((d) => `Deployment ${nameOf(d)} sets replicas although an HPA scales it`);
+}
+
+/** Claims that ask for ReadWriteMany, which default single-node storage classes cannot provide. */
+export function manyNodeClaims(docs: JsonObject[]): string[] {
+  return docs
+    .filter((d) => d.kind === 'PersistentVolumeClaim')
+    .filter((d) => ((d.spec as JsonObject).accessModes as string[]).includes('ReadWriteMany'))
+    .map((d) => `PersistentVolumeClaim ${nameOf(d)} asks for ReadWriteMany by default`);
+}
+
+/** Every container and init container image of the workloads, with where it is. */
+export function containerImages(docs: JsonObject[]): { image: string; where: string }[] {
+  const out: { image: string; where: string }[] = [];
+  for (const d of docs) {
+    const template = isObject(d.spec) ? (d.spec.template as JsonObject | undefined) : undefined;
+    const pod = template?.spec as JsonObject | undefined;
+    if (!pod) continue;
+    for (const key of ['initContainers', 'containers']) {
+      for (const c of (pod[key] ?? []) as JsonObject[])
+        out.push({ image: text(c.image), where: `${text(d.kind)} ${nameOf(d)} ${text(c.name)}` });
+    }
+  }
+  return out;
+}
+
+/** What kustomize's `images:` makes of an image reference. */
+export function kustomizedImage(image: string, images: JsonObject[]): string {
+  const tag = tagOf(image);
+  const name = tag === '' ? image : image.slice(0, -(tag.length + 1));
+  const rule = images.find((i) => i.name === name);
+  if (!rule) return image;
+  const newTag = rule.newTag === undefined ? tag : text(rule.newTag);
+  return `${text(rule.newName ?? name)}${newTag === '' ? '' : `:${newTag}`}`;
+}
+
+/** The figures of the deployment files that the READMEs quote. */
+export interface DeployFacts {
+  /** `--speed` and `--rate` of the generator Job (undefined when absent). */
+  generatorSpeed?: string;
+  generatorRate?: string;
+  /** SIM_SPEED's default in docker-compose.yml. */
+  composeSpeed?: string;
+  hpa: { cpu: number; min: number; max: number }[];
+  modelAccessModes: string[];
+  /** Objects `kubectl apply -k k8s` creates. */
+  objects: number;
+  /** The Dockerfile's base image. */
+  nodeImage: string;
+  /** Host port each compose service publishes. */
+  composePorts: Map<string, string>;
+}
+
+/** One line per README figure that differs from the files it describes. */
+export function readmeDisagreements(file: string, markdown: string, facts: DeployFacts): string[] {
+  const problems: string[] = [];
+  const claim = (what: string, claimed: string, actual: string | number | undefined) => {
+    if (claimed !== String(actual))
+      problems.push(`${file}: says ${what} ${claimed}, the files say ${String(actual)}`);
+  };
+  for (const line of markdown.split('\n')) {
+    if (/generator/i.test(line)) {
+      for (const m of line.matchAll(/(\d[\d,]*) events\/s/g))
+        claim('the generator streams at events/s', (m[1] ?? '').replace(/,/g, ''), facts.generatorRate);
+      for (const m of line.matchAll(/--speed (\d+)/g))
+        claim('the generator runs --speed', m[1] ?? '', facts.generatorSpeed);
+      for (const m of line.matchAll(/`SIM_SPEED`, default (\d+)/g))
+        claim('SIM_SPEED defaults to', m[1] ?? '', facts.composeSpeed);
+    }
+    const hpas = [...new Set(facts.hpa.map((h) => `${h.cpu},${h.min},${h.max}`))].join(' / ');
+    for (const m of line.matchAll(/CPU (\d+) ?%, (\d+) to (\d+) replicas/g))
+      claim('the HPAs scale at CPU %, min, max', `${m[1]},${m[2]},${m[3]}`, hpas);
+    for (const m of line.matchAll(/model volume is `(ReadWrite\w+)`/g))
+      claim('the model volume is', m[1] ?? '', facts.modelAccessModes.join(','));
+    for (const m of line.matchAll(/builds the (\d+) objects/g))
+      claim('kustomize builds', m[1] ?? '', facts.objects);
+    for (const m of line.matchAll(/`(node:[\w.-]+)`/g))
+      claim('the image is based on', m[1] ?? '', facts.nodeImage);
+    const row = /^\| `([a-z-]+)`[^|]*\|[^|]*\| (\d+|-) +\|$/.exec(line);
+    if (row?.[1] !== undefined && facts.composePorts.size > 0)
+      claim(
+        `compose service ${row[1]} publishes host port`,
+        row[2] ?? '',
+        facts.composePorts.get(row[1]) ?? '-',
+      );
+  }
+  return problems;
+}

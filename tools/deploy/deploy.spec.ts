@@ -11,6 +11,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as vega from 'vega';
+import { parseAllDocuments } from 'yaml';
 import { ConfigSchema, SECRET_KEYS } from '@churnstream/config';
 import { consumerGroups } from '@churnstream/contracts';
 import {
@@ -21,13 +22,24 @@ import {
   type SearchCapabilities,
 } from '@churnstream/search';
 import { ServiceMetrics } from '@churnstream/service-kit';
+import { compiledEntry } from '../build/build.output';
 import { KAFKA_CLUSTER_ID } from '../stack/kafka.server';
 import { ELASTICSEARCH_VERSION, KAFKA_VERSION, REDIS_MAJOR_VERSION } from '../stack/versions';
 import {
   analyzeGrafana,
   analyzeKibana,
   composeValidator,
+  containerImages,
+  type DeployFacts,
   errorsOf,
+  floatingImages,
+  imagesBuiltTwice,
+  kustomizedImage,
+  manyNodeClaims,
+  readmeDisagreements,
+  replicasBesideHpa,
+  tagOf,
+  unlabeledBindMounts,
   type FieldRef,
   type GrafanaDatasource,
   type GrafanaPanel,
@@ -118,12 +130,73 @@ describe('docker-compose.yml', () => {
     assert.match(text(services.redis?.image), new RegExp(`^redis:${REDIS_MAJOR_VERSION}(\\.|$)`));
   });
 
-  it('pins every image to a version', () => {
+  it('pins every image it pulls to a version, and tags the one it builds (never latest)', () => {
+    const built = new Set(
+      Object.values(services)
+        .filter((s) => s.build !== undefined)
+        .map((s) => text(s.image)),
+    );
     for (const [name, service] of Object.entries(services)) {
-      if (service.build !== undefined) continue;
+      if (built.has(text(service.image))) continue;
       const tag = imageTag(name);
       assert.match(tag, /^v?\d+(\.\d+)+/, `${name}: image ${text(service.image)} is not pinned`);
     }
+    const images = Object.entries(services).map(([name, s]) => ({ image: text(s.image), where: name }));
+    assert.deepEqual(floatingImages(images), []);
+    assert.equal(floatingImages([{ image: 'churnstream/app', where: 'x' }]).length, 1);
+    assert.equal(floatingImages([{ image: 'localhost:5000/churnstream/app:latest', where: 'x' }]).length, 1);
+  });
+
+  it('builds the app image once: one build-only service, every app service runs its tag', () => {
+    assert.deepEqual(imagesBuiltTwice(services), []);
+    const builder = must(services['app-image'], 'app-image service');
+    assert.equal((builder.build as JsonObject).dockerfile, 'Dockerfile');
+    for (const [name, s] of Object.entries(services)) {
+      if (name === 'app-image' || s.image !== builder.image) continue;
+      assert.equal(s.build, undefined, `${name} builds the image again`);
+      const deps = (s.depends_on ?? {}) as Record<string, JsonObject>;
+      assert.equal(deps['app-image']?.condition, 'service_completed_successfully', `${name} -> app-image`);
+    }
+  });
+
+  it('catches one tag built by two services (the check is live)', () => {
+    const broken = structuredClone(services);
+    must(broken.features, 'features').build = { context: '.', dockerfile: 'Dockerfile' };
+    assert.equal(imagesBuiltTwice(broken).length, 1);
+  });
+
+  it('labels every bind mount for SELinux (:z), so Fedora and RHEL hosts can read them', () => {
+    assert.deepEqual(unlabeledBindMounts(services), []);
+    const bound = Object.values(services).flatMap((s) =>
+      ((s.volumes ?? []) as Json[]).filter((v) => typeof v === 'string' && v.startsWith('./')),
+    );
+    assert.ok(bound.length >= 4, `only ${bound.length} bind mounts found`);
+    assert.deepEqual(
+      unlabeledBindMounts({
+        a: { volumes: ['./x:/x:ro', 'named:/data', './y:/y:ro,z'] },
+        b: { volumes: [{ type: 'bind', source: './z', target: '/z' }] },
+      }).length,
+      2,
+    );
+  });
+
+  it('checks Kibana healthy on its overall level, not on any plugin that is available', () => {
+    const test = ((must(services.kibana, 'kibana').healthcheck as JsonObject).test as string[]).at(-1) ?? '';
+    const probe = (body: string) =>
+      spawnSync('sh', ['-c', test.replace(/curl -fsS \S+/, 'cat')], { input: body }).status;
+    const status = (overall: string, plugin: string) =>
+      JSON.stringify({
+        name: 'kibana',
+        status: {
+          overall: { level: overall, summary: 's' },
+          core: { elasticsearch: { level: plugin, summary: 's' } },
+          plugins: { alerting: { level: plugin, summary: 's' } },
+        },
+      });
+    assert.equal(probe(status('available', 'available')), 0);
+    assert.notEqual(probe(status('degraded', 'available')), 0);
+    assert.notEqual(probe(status('unavailable', 'available')), 0);
+    assert.equal(probe(status('available', 'degraded')), 0);
   });
 
   it('configures Kafka as infra/kafka/server.properties does, with the same cluster id and heap', () => {
@@ -177,17 +250,13 @@ describe('docker-compose.yml', () => {
     assert.equal(conf.get('appendonly'), 'yes');
   });
 
-  it('runs every app from the one Dockerfile with its entry file, port, health check and config', () => {
+  it('runs every app from the one image with its compiled entry file, port, health check and config', () => {
     assert.deepEqual(APPS, ['api', 'features', 'generator', 'indexer', 'scoring']);
-    const dockerfile = read('Dockerfile');
-    assert.match(dockerfile, /ENTRYPOINT \["node", "--import", "tsx"\]/);
-    assert.match(dockerfile, /^USER node$/m);
-    assert.match(dockerfile, /npm ci/);
     for (const app of APPS) {
       const s = services[app];
       assert.ok(s, `no compose service for apps/${app}`);
-      assert.equal((s.build as JsonObject | undefined)?.dockerfile, 'Dockerfile');
-      assert.equal((s.command as string[])[0], `apps/${app}/src/main.ts`);
+      assert.equal(s.image, services['app-image']?.image);
+      assert.equal((s.command as string[])[0], compiledEntry(`apps/${app}/src/main.ts`));
       const env = s.environment as JsonObject;
       assert.equal(Number(env.PORT), defaultPort(app));
       assert.equal(env.HTTP_HOST, '0.0.0.0');
@@ -230,8 +299,9 @@ describe('docker-compose.yml', () => {
     const trainer = must(services.trainer, 'trainer service');
     const script = (trainer.command as string[]).join('\n');
     assert.match(script, /if \[ -f \/app\/models\/current\/model\.json \]/);
-    assert.match(script, /apps\/cli\/src\/main\.ts generate/);
-    assert.match(script, /apps\/cli\/src\/main\.ts train --in \S+ --out \/app\/models\/next/);
+    const cli = compiledEntry('apps/cli/src/main.ts').replace(/[./]/g, '\\$&');
+    assert.match(script, new RegExp(`node ${cli} generate`));
+    assert.match(script, new RegExp(`node ${cli} train --in \\S+ --out /app/models/next`));
     assert.equal(envOf('scoring').MODEL_PATH, '/app/models/current/model.json');
     assert.ok((trainer.volumes as string[]).includes('models:/app/models'));
     assert.ok((services.scoring?.volumes as string[]).includes('models:/app/models:ro'));
@@ -244,7 +314,7 @@ describe('docker-compose.yml', () => {
     assert.match(args, /grep -q '"success":true'/);
     assert.match(args, /kbn-xsrf: true/);
     assert.match(args, /file=@\/dashboards\/churnstream\.ndjson/);
-    assert.ok((setup.volumes as string[]).includes('./dashboards/kibana:/dashboards:ro'));
+    assert.ok((setup.volumes as string[]).includes('./dashboards/kibana:/dashboards:ro,z'));
   });
 
   it('mounts only files that exist in the repository', () => {
@@ -351,7 +421,7 @@ describe('k8s/', () => {
       const service = named('Service', app);
       assert.ok(service, `no Service ${app}`);
       const container = must((podSpec(deployment).containers as JsonObject[])[0], `${app} container`);
-      assert.deepEqual(container.args, [`apps/${app}/src/main.ts`]);
+      assert.deepEqual(container.args, [compiledEntry(`apps/${app}/src/main.ts`)]);
       const port = must((container.ports as JsonObject[])[0], `${app} port`);
       assert.equal(port.containerPort, defaultPort(app));
       assert.equal(
@@ -378,12 +448,18 @@ describe('k8s/', () => {
   it('runs the generator and the trainer as Jobs, the trainer into the PVC scoring mounts', () => {
     const generator = named('Job', 'generator');
     assert.ok(generator);
-    assert.equal(
-      (must((podSpec(generator).containers as JsonObject[])[0], 'generator container').args as string[])[0],
-      'apps/generator/src/main.ts',
-    );
     const trainer = named('Job', 'trainer');
     assert.ok(trainer);
+    assert.match(
+      (podSpec(trainer).containers as JsonObject[]).map((c) => (c.args as string[]).join(' ')).join(' '),
+      new RegExp(`node ${compiledEntry('apps/cli/src/main.ts').replace(/[./]/g, '\\$&')} train`),
+    );
+    assert.equal(
+      (must((podSpec(generator).containers as JsonObject[])[0], 'generator container').args as string[])[0],
+      compiledEntry('apps/generator/src/main.ts'),
+    );
+    for (const job of [generator, trainer])
+      assert.ok(Number((job.spec as JsonObject).ttlSecondsAfterFinished) > 0);
     const claim = (spec: JsonObject) =>
       (spec.volumes as JsonObject[])
         .map((v) => (v.persistentVolumeClaim as JsonObject | undefined)?.claimName)
@@ -430,20 +506,203 @@ describe('k8s/', () => {
     }
   });
 
-  it('builds with kustomize (kubectl kustomize), when kubectl is installed', (t) => {
+  it('leaves the replica count of autoscaled Deployments to their HPA', () => {
+    const docs = applied.map((m) => m.doc);
+    assert.deepEqual(replicasBesideHpa(docs), []);
+    const broken = structuredClone(docs);
+    const features = must(
+      broken.find((d) => d.kind === 'Deployment' && (d.metadata as JsonObject).name === 'features'),
+      'features',
+    );
+    (features.spec as JsonObject).replicas = 1;
+    assert.equal(replicasBesideHpa(broken).length, 1);
+  });
+
+  it('asks for a model volume every default storage class provides (ReadWriteOnce)', () => {
+    const docs = applied.map((m) => m.doc);
+    assert.deepEqual(manyNodeClaims(docs), []);
+    const claims = ofKind('PersistentVolumeClaim');
+    for (const c of claims) assert.deepEqual((c.spec as JsonObject).accessModes, ['ReadWriteOnce']);
+    const broken = structuredClone(claims);
+    ((broken[0] as JsonObject).spec as JsonObject).accessModes = ['ReadWriteMany'];
+    assert.equal(manyNodeClaims(broken).length, 1);
+  });
+
+  it('pulls the app image from a named registry with a fixed tag, after kustomize images:', () => {
+    const rules = kustomization.images as JsonObject[];
+    const images = containerImages(applied.map((m) => m.doc)).map((i) => ({
+      ...i,
+      image: kustomizedImage(i.image, rules),
+    }));
+    assert.ok(images.length >= 7);
+    assert.deepEqual(floatingImages(images), []);
+    for (const { image, where } of images)
+      assert.match(image, /^[a-z0-9.-]+\.[a-z]+(:\d+)?\//, `${where}: ${image}`);
+    const version = (JSON.parse(read('package.json')) as { version: string }).version;
+    assert.equal(tagOf(images[0]?.image ?? ''), version, 'the image tag is the version in package.json');
+    assert.equal(
+      kustomizedImage('churnstream/app', [{ name: 'churnstream/app', newTag: 'latest' }]),
+      'churnstream/app:latest',
+    );
+    assert.equal(floatingImages([{ image: kustomizedImage('churnstream/app', []), where: 'x' }]).length, 1);
+  });
+
+  it('builds with kustomize (kubectl kustomize): the namespace, the images, Job names that carry the tag', (t) => {
     const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
     if (probe.error || probe.status !== 0) {
-      t.skip('kubectl is not installed');
+      t.skip('kubectl is not installed (npm test installs it)');
       return;
     }
     const built = spawnSync('kubectl', ['kustomize', join(REPO_ROOT, 'k8s')], { encoding: 'utf8' });
     assert.equal(built.status, 0, built.stderr);
-    const docs = built.stdout.split(/^---$/m).filter((d) => d.trim() !== '');
+    const docs = built.stdout
+      .split(/^---$/m)
+      .filter((d) => d.trim() !== '')
+      .map((d) => parseAllDocuments(d)[0]?.toJS() as JsonObject);
     assert.equal(docs.length, applied.length);
     for (const doc of docs) {
-      if (/^kind: Namespace$/m.test(doc)) continue;
-      assert.match(doc, /^ {2}namespace: churnstream$/m);
+      if (doc.kind === 'Namespace') continue;
+      assert.equal((doc.metadata as JsonObject).namespace, 'churnstream');
     }
+    const rules = kustomization.images as JsonObject[];
+    const expected = containerImages(applied.map((m) => m.doc)).map((i) => kustomizedImage(i.image, rules));
+    assert.deepEqual(
+      containerImages(docs).map((i) => i.image),
+      expected,
+    );
+    const tag = tagOf(expected[0] ?? '');
+    const jobs = docs.filter((d) => d.kind === 'Job').map((d) => text((d.metadata as JsonObject).name));
+    assert.deepEqual(jobs.sort(), [`generator-${tag}`, `trainer-${tag}`]);
+    assert.deepEqual(replicasBesideHpa(docs), []);
+    assert.deepEqual(manyNodeClaims(docs), []);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const generatorArgs = (podSpec(must(named('Job', 'generator'), 'generator Job')).containers as JsonObject[])
+  .map((c) => c.args as string[])
+  .flat();
+const argOf = (flag: string): string | undefined => {
+  const at = generatorArgs.indexOf(flag);
+  return at < 0 ? undefined : generatorArgs[at + 1];
+};
+const FACTS: DeployFacts = {
+  generatorSpeed: argOf('--speed'),
+  generatorRate: argOf('--rate'),
+  composeSpeed: /\$\{SIM_SPEED:-(\d+)\}/.exec(read('docker-compose.yml'))?.[1],
+  hpa: ofKind('HorizontalPodAutoscaler').map((h) => {
+    const spec = h.spec as JsonObject;
+    const metric = must((spec.metrics as JsonObject[])[0], 'HPA metric');
+    const target = ((metric.resource as JsonObject).target as JsonObject).averageUtilization;
+    return { cpu: Number(target), min: Number(spec.minReplicas), max: Number(spec.maxReplicas) };
+  }),
+  modelAccessModes: ofKind('PersistentVolumeClaim').flatMap(
+    (c) => (c.spec as JsonObject).accessModes as string[],
+  ),
+  objects: applied.length,
+  nodeImage: must(/^ARG NODE_IMAGE=(\S+)$/m.exec(read('Dockerfile'))?.[1], 'NODE_IMAGE in the Dockerfile'),
+  composePorts: new Map(
+    Object.entries(services).map(([name, s]) => [
+      name,
+      ((s.ports ?? []) as string[]).map((p) => p.split(':').at(-2) ?? '').join(',') || '-',
+    ]),
+  ),
+};
+
+describe('the deployment READMEs', () => {
+  for (const file of ['k8s/README.md', 'docs/deploy.md', 'README.md']) {
+    it(`${file} quotes the figures of the files it describes`, () => {
+      assert.deepEqual(readmeDisagreements(file, read(file), FACTS), []);
+    });
+  }
+
+  it('catch a figure that disagrees (the check is live)', () => {
+    const stale = [
+      '| `generator-job.yaml` | a Job streaming the default population at 500 events/s |',
+      '| `hpa.yaml` | HorizontalPodAutoscalers for features and scoring (CPU 70 %, 1 to 5 replicas) |',
+      '- The model volume is `ReadWriteMany` because scoring replicas may run on several nodes',
+      '- `kubectl kustomize k8s` builds the 14 objects',
+      'The apps are one image (`node:20-slim` as the `node` user)',
+      '| `kafka` | one KRaft node | 9093 |',
+    ];
+    assert.equal(readmeDisagreements('x.md', stale.join('\n'), FACTS).length, stale.length);
+  });
+});
+
+describe('nest-cli.json and the Dockerfile', () => {
+  const nest = JSON.parse(read('nest-cli.json')) as {
+    monorepo: boolean;
+    compilerOptions: { builder: { type: string }; assets: { include: string }[] };
+    projects: Record<string, { type: string; root: string; sourceRoot: string; entryFile: string }>;
+  };
+
+  it('has a project for every app and every lib, so `nest build <name>` and `nest start <name>` find it', () => {
+    assert.equal(nest.monorepo, true);
+    const apps = readdirSync(join(REPO_ROOT, 'apps')).filter((a) =>
+      existsSync(join(REPO_ROOT, 'apps', a, 'src', 'main.ts')),
+    );
+    const libs = readdirSync(join(REPO_ROOT, 'libs')).filter((l) =>
+      existsSync(join(REPO_ROOT, 'libs', l, 'src', 'index.ts')),
+    );
+    assert.deepEqual(Object.keys(nest.projects).sort(), [...apps, ...libs].sort());
+    for (const app of apps)
+      assert.deepEqual(nest.projects[app], {
+        type: 'application',
+        root: `apps/${app}`,
+        sourceRoot: `apps/${app}/src`,
+        entryFile: 'main',
+      });
+    for (const lib of libs)
+      assert.deepEqual(nest.projects[lib], {
+        type: 'library',
+        root: `libs/${lib}`,
+        sourceRoot: `libs/${lib}/src`,
+        entryFile: 'index',
+      });
+    assert.equal(nest.compilerOptions.builder.type, 'swc');
+  });
+
+  it('copies every non-TypeScript file an app reads next to its source into the build', () => {
+    const assetsGlob = nest.compilerOptions.assets.map((a) => a.include).join(' ');
+    for (const app of readdirSync(join(REPO_ROOT, 'apps'))) {
+      for (const f of readdirSync(join(REPO_ROOT, 'apps', app, 'src'))) {
+        if (f.endsWith('.ts') || !f.includes('.')) continue;
+        const ext = f.slice(f.lastIndexOf('.'));
+        assert.ok(
+          assetsGlob.includes(`*${ext}`),
+          `apps/${app}/src/${f} is not copied (nest-cli.json assets)`,
+        );
+      }
+    }
+  });
+
+  it('builds in one stage and runs compiled JavaScript on a supported Node LTS with production dependencies only', () => {
+    const dockerfile = read('Dockerfile');
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    const runtime = must(stages.at(-1), 'runtime stage');
+    assert.match(runtime, /AS runtime/);
+    assert.match(runtime, /^ENTRYPOINT \["node"\]$/m);
+    assert.match(runtime, /^CMD \["dist\/apps\/api\/src\/main\.js"\]$/m);
+    assert.match(runtime, /^USER node$/m);
+    assert.doesNotMatch(runtime, /tsx|typescript|COPY[^\n]* (apps|libs) /);
+    assert.match(dockerfile, /npm ci --omit=dev/);
+    assert.match(dockerfile, /RUN npm run build/);
+    const major = Number(/^node:(\d+)\./.exec(FACTS.nodeImage)?.[1]);
+    assert.ok(major === 22 || major === 24, `${FACTS.nodeImage}: Node 22 or 24 (the supported LTS lines)`);
+    const pkg = JSON.parse(read('package.json')) as {
+      engines: { node: string };
+      dependencies: Record<string, string>;
+    };
+    assert.ok(
+      !('tsx' in pkg.dependencies) && !('typescript' in pkg.dependencies),
+      'no TypeScript tooling at run time',
+    );
+    assert.match(
+      pkg.engines.node,
+      new RegExp(`\\^${major}\\.`),
+      `engines ${pkg.engines.node} lists Node ${major}`,
+    );
   });
 });
 
@@ -610,7 +869,7 @@ describe('Grafana provisioning and dashboard', () => {
       .path as string;
     assert.ok(
       (services.grafana?.volumes as string[]).includes(
-        `./dashboards/grafana/churnstream.json:${path}/churnstream.json:ro`,
+        `./dashboards/grafana/churnstream.json:${path}/churnstream.json:ro,z`,
       ),
     );
   });

@@ -20,7 +20,9 @@ export function startService(root: string, spec: ServiceSpec, env: NodeJS.Proces
   mkdirSync(logDir, { recursive: true });
   const logPath = join(logDir, `${spec.logName ?? spec.name}.log`);
   const log = createWriteStream(logPath, { flags: 'a' });
-  const child = spawn(process.execPath, ['--import', 'tsx', spec.entry, ...(spec.args ?? [])], {
+  // A compiled entry (dist/**/*.js, from `nest build`) runs on plain Node; a source entry through tsx.
+  const loader = spec.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, spec.entry, ...(spec.args ?? [])], {
     cwd: root,
     env: { ...env, PORT: String(spec.port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,20 +5,23 @@
  * message that names the file, line, field or option at fault.
  */
 import { readdirSync } from 'node:fs';
+import { extname } from 'node:path';
 import { AppError } from '@churnstream/errors';
 import type { CliCommand } from './cli.command';
 
 const commandsDir = new URL('./commands/', import.meta.url);
+// `.ts` from source (tsx), `.js` from the build (nest build): the commands carry the same extension.
+const ext = extname(new URL(import.meta.url).pathname);
 
 function available(): string[] {
   return readdirSync(commandsDir)
-    .filter((f) => f.endsWith('.command.ts') && !f.endsWith('.spec.ts'))
-    .map((f) => f.replace(/\.command\.ts$/, ''))
+    .filter((f) => f.endsWith(`.command${ext}`))
+    .map((f) => f.slice(0, -`.command${ext}`.length))
     .sort();
 }
 
 async function load(name: string): Promise<CliCommand> {
-  const mod = (await import(new URL(`${name}.command.ts`, commandsDir).href)) as { command: CliCommand };
+  const mod = (await import(new URL(`${name}.command${ext}`, commandsDir).href)) as { command: CliCommand };
   return mod.command;
 }
 
