@@ -373,7 +373,7 @@ describe('IndexerModule (real Kafka and Elasticsearch)', () => {
     assert.equal(letter.source.topic, topics.activity);
     assert.equal(letter.source.key, 'C00090');
     assert.match(letter.error.message, /customers\/C00090 400: document_parsing_exception: .*field \[name\]/);
-    assert.equal((JSON.parse(letter.payload) as CustomerRegistered).customer.customer_id, 'C00090');
+    assert.equal((JSON.parse(letter.original.prefix) as CustomerRegistered).customer.customer_id, 'C00090');
     await caughtUp();
     assert.equal(await es.exists({ index: indices.customers, id: 'C00091' }), true);
     assert.equal(await es.exists({ index: indices.customers, id: 'C00090' }), false);
@@ -391,7 +391,7 @@ describe('IndexerModule (real Kafka and Elasticsearch)', () => {
       () => deadLetters.find((d) => d.error.code === 'CONTRACT_UNPARSABLE'),
       { timeoutMs: 60_000 },
     );
-    assert.equal(letter.payload, '{not json');
+    assert.equal(letter.original.prefix, '{not json');
     assert.equal(letter.source.partition, 0);
     await caughtUp();
     assert.equal(await es.exists({ index: indices.sessions, id: 'S1-7' }), true);

@@ -1,28 +1,39 @@
 import type { ActivityEvent, ChurnFlag, FeaturesUpdated, TopicNames } from '@churnstream/contracts';
-import type { EventProducer, OutgoingEvent } from '@churnstream/kafka';
+import type { ConsumedEvent, EventProducer, OutgoingEvent } from '@churnstream/kafka';
 import { toOp } from './activity.ops';
 import type { AppliedBatch, FeaturesRepository } from './features.repository';
+import { unknownCustomerLetters } from './unknown-customer.letters';
 
 export interface BatchOutcome {
   applied: AppliedBatch;
   emitted: number;
+  /** Sessions of unknown customers, dead-lettered and not applied. */
+  refused: number;
 }
 
 /**
  * The features use case: fold a batch of one partition's activity into Redis (atomically, exactly
  * once per event id), then publish one features_updated per touched customer and a churn_flag per
  * flag change. Event ids of what is published derive from the aggregate's version, so re-publishing
- * after a crash repeats the same ids and downstream stays idempotent.
+ * after a crash repeats the same ids and downstream stays idempotent. A session whose customer never
+ * registered is refused by the script and dead-lettered (UNKNOWN_CUSTOMER) in the same send.
  */
 export class FeaturesService {
   constructor(
     private readonly repository: FeaturesRepository,
     private readonly producer: EventProducer,
     private readonly topics: TopicNames,
+    private readonly group: string,
   ) {}
 
-  async applyBatch(partition: number, events: ActivityEvent[]): Promise<BatchOutcome> {
-    const applied = await this.repository.applyBatch(partition, events.map(toOp));
+  async applyBatch(
+    partition: number,
+    consumed: readonly ConsumedEvent<ActivityEvent>[],
+  ): Promise<BatchOutcome> {
+    const applied = await this.repository.applyBatch(
+      partition,
+      consumed.map((c) => toOp(c.event)),
+    );
     const watermark = new Date(Math.max(applied.watermark_ms, 0)).toISOString();
     const outgoing: OutgoingEvent[] = [];
     for (const stored of applied.customers) {
@@ -52,7 +63,14 @@ export class FeaturesService {
       };
       outgoing.push({ topic: this.topics.flags, key: flag.customer_id, event });
     }
-    await this.producer.send(outgoing);
-    return { applied, emitted: outgoing.length };
+    const refused = unknownCustomerLetters(
+      this.group,
+      this.topics.deadLetter,
+      consumed,
+      applied.refused,
+      new Date(),
+    );
+    await this.producer.send([...outgoing, ...refused]);
+    return { applied, emitted: outgoing.length, refused: refused.length };
   }
 }

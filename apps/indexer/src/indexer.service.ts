@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Config } from '@churnstream/config';
-import { topicNames } from '@churnstream/contracts';
+import { consumerGroups, topicNames } from '@churnstream/contracts';
 import type { ConsumedBatch, EventProducer } from '@churnstream/kafka';
 import {
   type BulkTransport,
@@ -39,6 +39,7 @@ export class IndexerService {
   private readonly logger = new Logger(IndexerService.name);
   private readonly indices: Record<SearchIndex, string>;
   private readonly deadLetterTopic: string;
+  private readonly group: string;
   /** Serializes the read-then-write of `churned` per customer across partitions handled concurrently. */
   private readonly churnedLock = new KeyedLock();
 
@@ -52,6 +53,7 @@ export class IndexerService {
   ) {
     this.indices = searchIndexNames(config.ES_INDEX_PREFIX);
     this.deadLetterTopic = topicNames(config.TOPIC_PREFIX).deadLetter;
+    this.group = consumerGroups(config.TOPIC_PREFIX).indexer;
   }
 
   private async write(plan: PlannedOperation[], heartbeat: () => Promise<void>) {
@@ -89,7 +91,14 @@ export class IndexerService {
       else this.metrics.docsIndexed.inc({ index: p.operation.index });
     });
     if (result.rejected.length > 0) {
-      const letters = rejectionDeadLetters(this.service, batch.events, planned, result.rejected, new Date());
+      const letters = rejectionDeadLetters(
+        this.service,
+        this.group,
+        batch.events,
+        planned,
+        result.rejected,
+        new Date(),
+      );
       await this.producer.send(
         letters.map((l) => ({ topic: this.deadLetterTopic, key: l.key, event: l.event })),
       );
