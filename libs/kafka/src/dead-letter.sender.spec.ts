@@ -21,7 +21,9 @@ const letter = (offset: string) => ({
 });
 const refused = () =>
   new KafkaJSNonRetriableError(
-    new KafkaJSProtocolError({ message: 'refused', type: 'INVALID_RECORD', code: 87, retriable: false }),
+    new KafkaJSProtocolError(
+      Object.assign(new Error('refused'), { type: 'INVALID_RECORD', code: 87, retriable: false }),
+    ),
   );
 
 /** A producer that fails the way it is told to: only failures are injected, the rest is recorded. */

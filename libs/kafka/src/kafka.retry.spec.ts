@@ -13,12 +13,13 @@ const {
 
 const tooLarge = () =>
   new KafkaJSNonRetriableError(
-    new KafkaJSProtocolError({
-      message: 'message larger than the max message size',
-      type: 'MESSAGE_TOO_LARGE',
-      code: 10,
-      retriable: false,
-    }),
+    new KafkaJSProtocolError(
+      Object.assign(new Error('message larger than the max message size'), {
+        type: 'MESSAGE_TOO_LARGE',
+        code: 10,
+        retriable: false,
+      }),
+    ),
   );
 const brokerAway = () =>
   new KafkaJSNumberOfRetriesExceeded(new KafkaJSConnectionError('Connection error: ECONNREFUSED'), {
