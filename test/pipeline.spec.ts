@@ -13,24 +13,9 @@ import { deleteSearchIndices, refreshSearchIndices, searchIndexNames } from '@ch
 import { waitCaughtUp } from '../tools/pipeline/pipeline.progress';
 import { SERVICES } from '../tools/start/services';
 import { type RunningService, startService, stopService, waitHealthy } from '../tools/start/supervisor';
-import { expectedCustomers, trainSmallModel, uniqueName } from './support';
+import { checkCustomers, trainSmallModel, uniqueName } from './support';
 
 const root = new URL('../', import.meta.url).pathname;
-
-interface CustomerDoc {
-  customer_id: string;
-  gender: string;
-  session_count: number;
-  pages_viewed_total: number;
-  products_added_total: number;
-  products_purchased_total: number;
-  total_spent: number;
-  total_session_seconds: number;
-  last_purchase_at: string | null;
-  churned: boolean;
-  churn_score?: number;
-  model_version?: string;
-}
 
 describe('the whole pipeline: generator -> Kafka -> features -> scoring -> indexer -> Elasticsearch', () => {
   const prefix = uniqueName('pipe');
@@ -110,57 +95,10 @@ describe('the whole pipeline: generator -> Kafka -> features -> scoring -> index
 
     const names = searchIndexNames(prefix);
     assert.equal((await es.count({ index: names.sessions })).count, population.sessions);
-    const docs = await es.search<CustomerDoc>({ index: names.customers, size: 10_000 });
-    const customers = docs.hits.hits.map((h) => h._source).filter((d): d is CustomerDoc => d !== undefined);
-    const expected = expectedCustomers(population);
-    assert.equal(customers.length, expected.size);
-
-    const mismatches: string[] = [];
-    for (const doc of customers) {
-      const want = expected.get(doc.customer_id);
-      assert.ok(want, `unexpected customer ${doc.customer_id}`);
-      const a = want.aggregate;
-      const got = [
-        doc.session_count,
-        doc.pages_viewed_total,
-        doc.products_added_total,
-        doc.products_purchased_total,
-        Math.round(doc.total_spent * 100),
-        Math.round(doc.total_session_seconds * 1000),
-        doc.last_purchase_at,
-        doc.churned,
-        doc.gender,
-      ];
-      const wanted = [
-        a.session_count,
-        a.pages_viewed_total,
-        a.products_added_total,
-        a.products_purchased_total,
-        a.total_spent_cents,
-        a.total_session_ms,
-        a.last_purchase_at === null ? null : new Date(a.last_purchase_at).toISOString(),
-        want.churned,
-        a.gender,
-      ];
-      if (JSON.stringify(got) !== JSON.stringify(wanted))
-        mismatches.push(`${doc.customer_id}: ${JSON.stringify(got)} != ${JSON.stringify(wanted)}`);
-      if (typeof doc.churn_score !== 'number' || doc.model_version === undefined)
-        mismatches.push(`${doc.customer_id}: no score`);
-    }
-    assert.deepEqual(mismatches.slice(0, 5), []);
-
-    const byGender = await es.search<unknown, { g: { buckets: { key: string; doc_count: number }[] } }>({
-      index: names.customers,
-      size: 0,
-      aggs: { g: { terms: { field: 'gender', size: 10 } } },
-    });
-    const wantedGender = new Map<string, number>();
-    for (const c of expected.values())
-      wantedGender.set(c.aggregate.gender ?? '', (wantedGender.get(c.aggregate.gender ?? '') ?? 0) + 1);
-    assert.deepEqual(
-      Object.fromEntries((byGender.aggregations?.g.buckets ?? []).map((b) => [b.key, b.doc_count]).sort()),
-      Object.fromEntries([...wantedGender].sort()),
-    );
+    const check = await checkCustomers(es, prefix, population);
+    assert.equal(check.customers, check.expected);
+    assert.deepEqual(check.mismatches.slice(0, 5), []);
+    assert.deepEqual(check.genders, check.expectedGenders);
     const dead = kafka.admin();
     await dead.connect();
     const offsets = await dead.fetchTopicOffsets(topicNames(prefix).deadLetter);

@@ -8,6 +8,7 @@ import {
   type ServerName,
   type ServerStatus,
   stackDown,
+  stackKill,
   stackReset,
   stackStatus,
   stackUp,
@@ -15,10 +16,11 @@ import {
 import { isServerName } from './server.types';
 import { renderTable } from './table.util';
 
-const USAGE = `usage: node --import tsx tools/stack/main.ts <up|down|status|reset> [${SERVER_NAMES.join('|')} ...]
+const USAGE = `usage: node --import tsx tools/stack/main.ts <up|down|kill|status|reset> [${SERVER_NAMES.join('|')} ...]
 
   up      start what is not running, wait for health; last line STACK_STARTED=<started servers>
   down    stop the servers (SIGTERM, SIGKILL after 20 s)
+  kill    SIGKILL the servers at once, as a crash would (fault tests); \`up\` restarts them on their data
   status  table of the servers; exit 1 unless all are up
   reset   down, then delete .stack/data (the download cache stays)
 
@@ -68,15 +70,24 @@ async function up(servers: readonly ServerName[] | undefined): Promise<number> {
   return result.ok ? 0 : 1;
 }
 
-async function down(servers: readonly ServerName[] | undefined, reset: boolean): Promise<number> {
-  const result = reset ? await stackReset({ servers, log: print }) : await stackDown({ servers, log: print });
+async function down(
+  servers: readonly ServerName[] | undefined,
+  how: 'down' | 'reset' | 'kill',
+): Promise<number> {
+  const options = { servers, log: print };
+  const result =
+    how === 'reset'
+      ? await stackReset(options)
+      : how === 'kill'
+        ? await stackKill(options)
+        : await stackDown(options);
   printFailures(result.failed);
   const parts = [
     result.stopped.length > 0 ? `stopped ${result.stopped.join(', ')}` : '',
     result.notRunning.length > 0 ? `not running: ${result.notRunning.join(', ')}` : '',
     result.failed.length > 0 ? `FAILED: ${result.failed.map((f) => f.server).join(', ')}` : '',
   ].filter((part) => part !== '');
-  print(`stack ${reset ? 'reset' : 'down'}: ${parts.join('; ')}`);
+  print(`stack ${how}: ${parts.join('; ')}`);
   return result.ok ? 0 : 1;
 }
 
@@ -98,9 +109,11 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'up':
       return up(servers);
     case 'down':
-      return down(servers, false);
+      return down(servers, 'down');
+    case 'kill':
+      return down(servers, 'kill');
     case 'reset':
-      return down(servers, true);
+      return down(servers, 'reset');
     case 'status':
       return status(servers);
     case 'help':

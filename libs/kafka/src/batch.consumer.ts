@@ -80,10 +80,14 @@ export class BatchConsumer<S extends z.ZodType> {
     private readonly kafka: Kafka,
     private readonly options: BatchConsumerOptions<S>,
   ) {
+    // A member killed without leaving holds its partitions until its session times out: the group
+    // coordinator waits for it before the replacement gets them. 10 s (the broker allows 6 s at
+    // least) bounds that wait; heartbeats go at most every second, after each chunk, so only a chunk
+    // taking longer than 10 s costs a rebalance.
     this.consumer = kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: 1_000,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
