@@ -14,9 +14,12 @@ export interface BatchOutcome {
 /**
  * The features use case: fold a batch of one partition's activity into Redis (atomically, exactly
  * once per event id), then publish one features_updated per touched customer and a churn_flag per
- * flag change. Event ids of what is published derive from the aggregate's version, so re-publishing
- * after a crash repeats the same ids and downstream stays idempotent. A session whose customer never
- * registered is refused by the script and dead-lettered (UNKNOWN_CUSTOMER) in the same send.
+ * flag change, and forward the batch's accepted sessions, as received, to the sessions topic (what
+ * the indexer stores). Event ids of what is published derive from the aggregate's version, so
+ * re-publishing after a crash repeats the same ids and downstream stays idempotent. A redelivered
+ * session is forwarded again (its document is keyed by session_id): the first delivery may have
+ * crashed before its send. A session whose customer never registered is refused by the script,
+ * not forwarded, and dead-lettered (UNKNOWN_CUSTOMER) in the same send.
  */
 export class FeaturesService {
   constructor(
@@ -36,14 +39,21 @@ export class FeaturesService {
     );
     const watermark = new Date(Math.max(applied.watermark_ms, 0)).toISOString();
     const outgoing: OutgoingEvent[] = [];
+    const refusedAt = new Set(applied.refused);
+    for (const [i, c] of consumed.entries()) {
+      if (c.event.event_type === 'session_ended' && !refusedAt.has(i)) {
+        outgoing.push({ topic: this.topics.sessions, key: c.key, event: c.value });
+      }
+    }
     for (const stored of applied.customers) {
       const id = stored.aggregate.customer_id;
       const event: FeaturesUpdated = {
         event_id: `features:${id}:v${stored.version}`,
         event_time: watermark,
         event_type: 'features_updated',
-        schema_version: 1,
+        schema_version: 2,
         watermark,
+        version: stored.version,
         churned: stored.churned,
         aggregate: stored.aggregate,
       };

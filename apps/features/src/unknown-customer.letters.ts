@@ -3,7 +3,7 @@ import type { ConsumedEvent, OutgoingEvent } from '@churnstream/kafka';
 
 /**
  * The dead letters for the sessions the aggregate script refused (their customer never registered):
- * reason UNKNOWN_CUSTOMER, the payload summed up from the event as validated.
+ * reason UNKNOWN_CUSTOMER, the payload summed up from the bytes as received.
  */
 export function unknownCustomerLetters(
   group: string,
@@ -22,7 +22,7 @@ export function unknownCustomerLetters(
       group,
       source,
       error: { code: 'UNKNOWN_CUSTOMER', message },
-      payload: JSON.stringify(c.event),
+      payload: c.value,
       now,
     });
     return [{ topic: deadLetterTopic, key: c.key, event }];

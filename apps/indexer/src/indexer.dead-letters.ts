@@ -5,8 +5,8 @@ import type { IndexerEvent } from './indexer.events';
 
 /**
  * The dead letters for the operations Elasticsearch rejected: one per source event (an event whose
- * two operations were both rejected gets one letter naming both), with the reason. The payload
- * summed up is the event as validated (re-serialized), since the raw bytes are gone by then.
+ * two operations were both rejected gets one letter naming both), with the reason and the bytes
+ * as received summed up.
  */
 export function rejectionDeadLetters(
   service: string,
@@ -38,7 +38,7 @@ export function rejectionDeadLetters(
         key: consumed.key,
       },
       error: { code: 'INDEX_REJECTED', message: list.join('; ') },
-      payload: JSON.stringify(consumed.event),
+      payload: consumed.value,
       now,
     });
     return [{ key: consumed.key, event }];

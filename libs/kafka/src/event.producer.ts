@@ -5,7 +5,8 @@ import { type OutageRetryOptions, retryThroughOutage } from './kafka.retry';
 export interface OutgoingEvent {
   topic: string;
   key: string | null;
-  event: object;
+  /** The event, or its bytes already encoded (an event forwarded as it was received). */
+  event: object | Buffer;
   partition?: number;
 }
 
@@ -53,7 +54,7 @@ export class EventProducer {
       );
     };
     for (const e of events) {
-      const value = encodeEvent(e.event);
+      const value = Buffer.isBuffer(e.event) ? e.event : encodeEvent(e.event);
       const size = value.length + (e.key?.length ?? 0) + 64;
       if (bytes + size > MAX_REQUEST_BYTES) await flush();
       const message: Message = { key: e.key, value };
