@@ -6,9 +6,12 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { loadConfig } from '@churnstream/config';
+import { createHash } from 'node:crypto';
 import {
   type ActivityEvent,
   type ChurnFlag,
+  type DeadLetter,
+  DeadLetterSchema,
   allTopics,
   type FeaturesUpdated,
   topicNames,
@@ -179,7 +182,12 @@ describe('features service (real Kafka and Redis)', () => {
       assert.equal(versions.get(f.event_id), JSON.stringify(f.aggregate), 'same id, same state');
   });
 
-  it('sends a poison message to the dead-letter topic with the reason and goes on', async () => {
+  it('dead-letters poison (not JSON, wrong version, 900 KB) in bounded letters and goes on', async () => {
+    const huge = JSON.stringify({
+      event_type: 'session_ended',
+      items: Array.from({ length: 112_500 }, (_, i) => ({ k: i % 10 })),
+    });
+    assert.ok(huge.length > 900_000);
     const p = kafka.producer();
     await p.connect();
     await p.send({
@@ -190,20 +198,56 @@ describe('features service (real Kafka and Redis)', () => {
           key: 'P1',
           value: JSON.stringify({ ...registered('P1', '2026-03-01T00:00:00.000Z'), schema_version: 2 }),
         },
+        { key: 'P1', value: huge },
       ],
     });
     await p.disconnect();
     await produce([registered('P2', '2026-03-01T00:00:00.000Z')]);
-    const dead = await reader.waitUntil('two dead letters', () => {
-      const d = reader.of<{ error: { code: string; message: string }; payload: string }>(topics.deadLetter);
-      return d.length >= 2 ? d : undefined;
+    const dead = await reader.waitUntil('three dead letters', () => {
+      const d = reader.of<DeadLetter>(topics.deadLetter);
+      return d.length >= 3 ? d : undefined;
     });
+    for (const letter of dead) assert.ok(DeadLetterSchema.safeParse(letter).success, letter.event_id);
     assert.equal(dead[0]?.error.code, 'CONTRACT_UNPARSABLE');
-    assert.equal(dead[0]?.payload, 'not json');
+    assert.equal(dead[0]?.original.prefix, 'not json');
     assert.match(dead[1]?.error.message ?? '', /schema_version/);
+    assert.equal(dead[2]?.error.code, 'CONTRACT_TOO_LARGE');
+    assert.equal(dead[2]?.original.size_bytes, huge.length);
+    assert.equal(dead[2]?.original.sha256, createHash('sha256').update(huge).digest('hex'));
+    assert.equal(dead[2]?.original.truncated, true);
+    assert.match(
+      dead[2]?.event_id ?? '',
+      new RegExp(`^dead:${prefix}\\.features:${topics.activity}:\\d+:\\d+$`),
+    );
     await reader.waitUntil('P2 processed after the poison', () => latestFeatures('P2'));
     const metrics = app?.get<ServiceMetrics>(METRICS);
     const counted = (await metrics?.deadLetters.get())?.values.reduce((sum, v) => sum + v.value, 0);
-    assert.equal(counted, 2, 'dead letters counted in /metrics');
+    assert.equal(counted, 3, 'dead letters counted in /metrics');
+  });
+
+  it('refuses a session of a customer who never registered: dead letter UNKNOWN_CUSTOMER, nothing applied', async () => {
+    const t0 = '2026-03-01T00:00:00.000Z';
+    const before = reader.of<DeadLetter>(topics.deadLetter).length;
+    await produce([
+      session('SU1', 'U1', at(t0, 1), 10, { products: 1, spent: 5 }),
+      registered('U2', t0),
+      session('SU2', 'U2', at(t0, 1), 10, null),
+    ]);
+    const letter = await reader.waitUntil('the unknown customer dead letter', () =>
+      reader
+        .of<DeadLetter>(topics.deadLetter)
+        .slice(before)
+        .find((d) => d.error.code === 'UNKNOWN_CUSTOMER'),
+    );
+    assert.equal(letter.source.key, 'U1');
+    assert.match(letter.error.message, /session SU1 of customer U1/);
+    const u2 = await reader.waitUntil('U2 and its session applied', () => {
+      const f = latestFeatures('U2');
+      return f?.aggregate.session_count === 1 ? f : undefined;
+    });
+    assert.equal(u2.aggregate.session_count, 1);
+    assert.equal(latestFeatures('U1'), undefined, 'no features for the unknown customer');
+    const partition = letter.source.partition;
+    assert.deepEqual(await redis.hgetall(`${prefix}:${prefix}:{p${partition}}:c:U1`), {});
   });
 });

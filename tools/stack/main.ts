@@ -8,6 +8,7 @@ import {
   type ServerName,
   type ServerStatus,
   stackDown,
+  stackKill,
   stackReset,
   stackStatus,
   stackUp,
@@ -16,7 +17,7 @@ import { isServerName } from './server.types';
 import { loadStackConfig, type StackConfig } from './stack.config';
 import { renderTable } from './table.util';
 
-const USAGE = `usage: node --import tsx tools/stack/main.ts <up|down|status|reset> [--secure] [${SERVER_NAMES.join('|')} ...]
+const USAGE = `usage: node --import tsx tools/stack/main.ts <up|down|kill|status|reset> [--secure] [${SERVER_NAMES.join('|')} ...]
 
   --secure  the secured stack, beside the plain one on its own ports (Redis 6380 TLS, Kafka 9094
             SASL_SSL/SCRAM-SHA-512, Elasticsearch 9201 https) and folders (.stack/secure); \`up\`
@@ -24,6 +25,7 @@ const USAGE = `usage: node --import tsx tools/stack/main.ts <up|down|status|rese
 
   up      start what is not running, wait for health; last line STACK_STARTED=<started servers>
   down    stop the servers (SIGTERM, SIGKILL after 20 s)
+  kill    SIGKILL the servers at once, as a crash would (fault tests); \`up\` restarts them on their data
   status  table of the servers; exit 1 unless all are up
   reset   down, then delete .stack/data (the download cache stays)
 
@@ -77,17 +79,22 @@ async function up(servers: readonly ServerName[] | undefined, config: StackConfi
 async function down(
   servers: readonly ServerName[] | undefined,
   config: StackConfig,
-  reset: boolean,
+  how: 'down' | 'reset' | 'kill',
 ): Promise<number> {
   const options = { servers, config, log: print };
-  const result = reset ? await stackReset(options) : await stackDown(options);
+  const result =
+    how === 'reset'
+      ? await stackReset(options)
+      : how === 'kill'
+        ? await stackKill(options)
+        : await stackDown(options);
   printFailures(result.failed);
   const parts = [
     result.stopped.length > 0 ? `stopped ${result.stopped.join(', ')}` : '',
     result.notRunning.length > 0 ? `not running: ${result.notRunning.join(', ')}` : '',
     result.failed.length > 0 ? `FAILED: ${result.failed.map((f) => f.server).join(', ')}` : '',
   ].filter((part) => part !== '');
-  print(`stack ${reset ? 'reset' : 'down'}: ${parts.join('; ')}`);
+  print(`stack ${how}: ${parts.join('; ')}`);
   return result.ok ? 0 : 1;
 }
 
@@ -112,9 +119,11 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'up':
       return up(servers, config());
     case 'down':
-      return down(servers, config(), false);
+      return down(servers, config(), 'down');
+    case 'kill':
+      return down(servers, config(), 'kill');
     case 'reset':
-      return down(servers, config(), true);
+      return down(servers, config(), 'reset');
     case 'status':
       return status(servers, config());
     case 'help':

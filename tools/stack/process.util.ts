@@ -226,6 +226,14 @@ export async function stopProcessGroup(pgid: number, graceMs: number): Promise<S
   throw new Error(`process group ${pgid} survived SIGKILL: pids ${processGroupMembers(pgid).join(', ')}`);
 }
 
+/** SIGKILL to the group at once, as a crash would end it; resolves once it is gone. */
+export async function killProcessGroup(pgid: number): Promise<void> {
+  signalGroup(pgid, 'SIGKILL');
+  if (!(await waitForGroupExit(pgid, 5_000))) {
+    throw new Error(`process group ${pgid} survived SIGKILL: pids ${processGroupMembers(pgid).join(', ')}`);
+  }
+}
+
 export function lastLines(text: string, count: number): string {
   const lines = text.replace(/\s+$/, '').split('\n');
   return lines.slice(-count).join('\n');

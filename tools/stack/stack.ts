@@ -8,6 +8,7 @@ import { portIsFree, waitUntil } from './health.util';
 import { kafkaServer } from './kafka.server';
 import { withLock } from './lock.util';
 import {
+  killProcessGroup,
   ourProcessGroup,
   readPidFile,
   removePidFile,
@@ -260,6 +261,31 @@ export async function stackDown(options: StackOptions = {}): Promise<DownResult>
       else result.failed.push(toFailure(name, outcome.reason));
     });
     return { ...result, ok: result.failed.length === 0 };
+  });
+}
+
+/**
+ * Kills the servers with SIGKILL (no shutdown, as a crash or the OOM killer would), for fault tests;
+ * `up` starts them again on the data they left.
+ */
+export async function stackKill(options: StackOptions = {}): Promise<DownResult> {
+  const log = options.log ?? silent;
+  const config = options.config ?? loadStackConfig();
+  const servers = selectServers({ ...options, config });
+  return exclusively(config.dirs, log, async () => {
+    const result: DownResult = { ok: true, stopped: [], notRunning: [], failed: [] };
+    for (const server of servers) {
+      const running = runningGroup(server);
+      if (!running) {
+        result.notRunning.push(server.name);
+        continue;
+      }
+      await killProcessGroup(running.pid);
+      removePidFile(server.paths.pid);
+      log(`${server.name}: killed (pid ${running.pid})`);
+      result.stopped.push(server.name);
+    }
+    return result;
   });
 }
 

@@ -1,8 +1,9 @@
 /**
  * `npm start`: the live simulation on the local stack (already up, see scripts/run.mjs). Trains a
  * model if none exists, starts every app, streams the population on the simulated clock at a pace
- * where churn emerges within minutes, and prints one progress line every few seconds. Ctrl-C stops
- * the apps cleanly; the stack stays up.
+ * where churn emerges within minutes, and prints one progress line every few seconds. An app that
+ * exits is named with its log tail and restarted with backoff; only a crash loop stops the run.
+ * Ctrl-C stops the apps cleanly; the stack stays up.
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '@churnstream/config';
@@ -15,7 +16,7 @@ import { resetRun } from '../pipeline/pipeline.reset';
 import { RUN_OPTIONS, generatorArgs, logTail, populationOf } from '../pipeline/run.options';
 import { pipelineLag, topicSizes } from '../pipeline/pipeline.progress';
 import { SERVICES } from './services';
-import { type RunningService, healthOf, startService, stopService, waitHealthy } from './supervisor';
+import { type RunningService, Supervisor, healthOf, waitHealthy } from './supervisor';
 
 const root = new URL('../../', import.meta.url).pathname;
 const HELP = `usage: npm start -- [options]
@@ -71,13 +72,21 @@ async function main(): Promise<number> {
   );
   // Consumers first, so they have joined their groups when the first events arrive.
   const consumers = specs.filter((s) => s.name !== 'generator');
-  const running: RunningService[] = consumers.map((spec) => startService(root, spec, process.env));
+  const supervisor = new Supervisor(root, process.env, {
+    onExit: (s, how, tail) => {
+      console.error(`\n${s.spec.name} exited unexpectedly (${how}); last lines of ${s.logPath}:\n${tail}`);
+    },
+    onRestart: (s, restarts) => {
+      console.error(`${s.spec.name} restarted (restart ${restarts}), log ${s.logPath}`);
+    },
+  });
+  const running: RunningService[] = consumers.map((spec) => supervisor.start(spec));
   let stopping = false;
   const stopAll = async (reason: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${reason}: stopping the apps ...`);
-    await Promise.all(running.map((s) => stopService(s)));
+    await supervisor.stopAll();
     console.log('apps stopped. The local stack is still up: `npm run stack -- down` stops it.');
   };
   process.on('SIGINT', () => void stopAll('Ctrl-C').then(() => process.exit(0)));
@@ -100,7 +109,7 @@ async function main(): Promise<number> {
   }
   const generatorSpec = specs.find((s) => s.name === 'generator');
   if (generatorSpec) {
-    const generator = startService(root, generatorSpec, process.env);
+    const generator = supervisor.start(generatorSpec);
     running.push(generator);
     if (!(await report([generator]))) {
       await stopAll('start-up failed');
@@ -155,17 +164,13 @@ async function main(): Promise<number> {
     });
   }, 3_000);
 
-  await Promise.race(running.map((s) => s.exited));
+  const reason = await supervisor.gaveUp;
   clearInterval(timer);
   await redis.quit();
   await es.close();
   if (!stopping) {
-    const dead = running.find((s) => s.child.exitCode !== null);
-    console.error(
-      `${dead?.spec.name ?? 'an app'} exited unexpectedly; last lines of ${dead?.logPath ?? '.stack/logs'}:`,
-    );
-    if (dead) console.error(logTail(dead.logPath));
-    await stopAll('an app exited');
+    console.error(`\n${reason}; stopping the run`);
+    await stopAll('an app keeps crashing');
     return 1;
   }
   return 0;

@@ -35,6 +35,8 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
         this.metrics.eventsIn.inc({ topic: batch.topic }, batch.events.length);
         const outcome = await this.features.applyBatch(batch.partition, batch.events);
         this.metrics.eventsOut.inc({ topic: 'features+flags' }, outcome.emitted);
+        if (outcome.refused > 0)
+          this.metrics.deadLetters.inc({ reason: 'UNKNOWN_CUSTOMER' }, outcome.refused);
       },
     });
     await this.consumer.start();

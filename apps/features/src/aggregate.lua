@@ -4,7 +4,8 @@
 -- ARGV[1] = JSON {window_ms, key_prefix, ops = [{t='r'|'s'|'k', id, c, time, ...}]}
 -- Exactly-once effect: an event id already in the customer's set changes nothing (SADD returns 0), so
 -- redelivery after a crash, a rebalance or a replay of the same events never counts anything twice.
--- Returns {customers = [[field, value, ...], ...], flags = [[customer_id, churned, reference_ms], ...], watermark}.
+-- Returns {customers = [[field, value, ...], ...], flags = [[customer_id, churned, reference_ms], ...], watermark,
+--          refused = [0-based positions in ops of sessions refused for an unknown customer]}.
 local args = cjson.decode(ARGV[1])
 local dueKey, wmKey = KEYS[1], KEYS[2]
 local window = tonumber(args.window_ms)
@@ -17,7 +18,22 @@ end
 
 local function bump(h) redis.call('HINCRBY', h, 'version', 1) end
 
+-- Referential integrity: a session whose customer has no registration (in Redis, or earlier in this
+-- batch) is bad input. It is refused whole: no count, no watermark, no customer hash; its position
+-- is returned so the service dead-letters it.
+local refused, accepted, registering = {}, {}, {}
 for i, op in ipairs(args.ops) do
+  if op.t == 'r' then registering[op.c] = true end
+  if op.t == 's' and not registering[op.c]
+    and redis.call('HEXISTS', KEYS[2 + 2 * i - 1], 'customer_since') == 0 then
+    refused[#refused + 1] = i - 1
+  else
+    accepted[#accepted + 1] = i
+  end
+end
+
+for _, i in ipairs(accepted) do
+  local op = args.ops[i]
   local h, seen = KEYS[2 + 2 * i - 1], KEYS[2 + 2 * i]
   if op.t ~= 'k' then
     touch(op.c, h)
@@ -90,4 +106,4 @@ end
 
 local customers = {}
 for _, c in ipairs(order) do customers[#customers + 1] = redis.call('HGETALL', touched[c]) end
-return { customers, flags, wm }
+return { customers, flags, wm, refused }

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Config } from '@churnstream/config';
-import { CHURN_WINDOW_DAYS, type TopicNames, topicNames } from '@churnstream/contracts';
+import { CHURN_WINDOW_DAYS, type TopicNames, consumerGroups, topicNames } from '@churnstream/contracts';
 import { DAY_MS } from '@churnstream/churn';
 import type { EventProducer } from '@churnstream/kafka';
 import { CONFIG, REDIS, ServiceKitModule, eventProducerProvider } from '@churnstream/service-kit';
@@ -32,9 +32,9 @@ export class FeaturesModule {
         },
         {
           provide: FeaturesService,
-          useFactory: (repo: FeaturesRepository, producer: EventProducer, topics: TopicNames) =>
-            new FeaturesService(repo, producer, topics),
-          inject: [FeaturesRepository, PRODUCER, TOPICS],
+          useFactory: (repo: FeaturesRepository, producer: EventProducer, topics: TopicNames, c: Config) =>
+            new FeaturesService(repo, producer, topics, consumerGroups(c.TOPIC_PREFIX).features),
+          inject: [FeaturesRepository, PRODUCER, TOPICS, CONFIG],
         },
         ActivityConsumer,
       ],

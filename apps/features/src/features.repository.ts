@@ -9,6 +9,8 @@ export interface AppliedBatch {
   customers: StoredCustomer[];
   flags: { customer_id: string; churned: boolean; reference_ms: number }[];
   watermark_ms: number;
+  /** Positions (in the ops given) of sessions refused because their customer never registered. */
+  refused: number[];
 }
 
 export interface StoredCustomer {
@@ -51,11 +53,12 @@ export class FeaturesRepository {
     const apply = (this.redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)
       .churnstreamApplyBatch;
     if (!apply) throw new Error('the aggregate script is not defined on this Redis client');
-    const [customers, flags, watermark] = (await apply.call(this.redis, keys.length, ...keys, argv)) as [
-      string[][],
-      [string, number, number][],
-      number,
-    ];
+    const [customers, flags, watermark, refused] = (await apply.call(
+      this.redis,
+      keys.length,
+      ...keys,
+      argv,
+    )) as [string[][], [string, number, number][], number, number[]];
     return {
       customers: customers.map(fromHash),
       flags: flags.map(([customer_id, churned, reference_ms]) => ({
@@ -64,6 +67,7 @@ export class FeaturesRepository {
         reference_ms,
       })),
       watermark_ms: watermark,
+      refused,
     };
   }
 

@@ -2,25 +2,31 @@ import type { ActivityEvent, ChurnFlag, FeaturesUpdated, TopicNames } from '@chu
 import type { ConsumedEvent, EventProducer, OutgoingEvent } from '@churnstream/kafka';
 import { toOp } from './activity.ops';
 import type { AppliedBatch, FeaturesRepository } from './features.repository';
+import { unknownCustomerLetters } from './unknown-customer.letters';
 
 export interface BatchOutcome {
   applied: AppliedBatch;
   emitted: number;
+  /** Sessions of unknown customers, dead-lettered and not applied. */
+  refused: number;
 }
 
 /**
  * The features use case: fold a batch of one partition's activity into Redis (atomically, exactly
  * once per event id), then publish one features_updated per touched customer and a churn_flag per
- * flag change, and forward the batch's sessions, as received, to the sessions topic (what the indexer
- * stores). Event ids of what is published derive from the aggregate's version, so re-publishing after
- * a crash repeats the same ids and downstream stays idempotent. A redelivered session is forwarded
- * again (its document is keyed by session_id): the first delivery may have crashed before its send.
+ * flag change, and forward the batch's accepted sessions, as received, to the sessions topic (what
+ * the indexer stores). Event ids of what is published derive from the aggregate's version, so
+ * re-publishing after a crash repeats the same ids and downstream stays idempotent. A redelivered
+ * session is forwarded again (its document is keyed by session_id): the first delivery may have
+ * crashed before its send. A session whose customer never registered is refused by the script,
+ * not forwarded, and dead-lettered (UNKNOWN_CUSTOMER) in the same send.
  */
 export class FeaturesService {
   constructor(
     private readonly repository: FeaturesRepository,
     private readonly producer: EventProducer,
     private readonly topics: TopicNames,
+    private readonly group: string,
   ) {}
 
   async applyBatch(
@@ -33,8 +39,9 @@ export class FeaturesService {
     );
     const watermark = new Date(Math.max(applied.watermark_ms, 0)).toISOString();
     const outgoing: OutgoingEvent[] = [];
-    for (const c of consumed) {
-      if (c.event.event_type === 'session_ended') {
+    const refusedAt = new Set(applied.refused);
+    for (const [i, c] of consumed.entries()) {
+      if (c.event.event_type === 'session_ended' && !refusedAt.has(i)) {
         outgoing.push({ topic: this.topics.sessions, key: c.key, event: c.value });
       }
     }
@@ -66,7 +73,14 @@ export class FeaturesService {
       };
       outgoing.push({ topic: this.topics.flags, key: flag.customer_id, event });
     }
-    await this.producer.send(outgoing);
-    return { applied, emitted: outgoing.length };
+    const refused = unknownCustomerLetters(
+      this.group,
+      this.topics.deadLetter,
+      consumed,
+      applied.refused,
+      new Date(),
+    );
+    await this.producer.send([...outgoing, ...refused]);
+    return { applied, emitted: outgoing.length, refused: refused.length };
   }
 }

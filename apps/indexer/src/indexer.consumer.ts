@@ -11,7 +11,14 @@ import type { Config } from '@churnstream/config';
 import { consumerGroups, topicNames } from '@churnstream/contracts';
 import { BatchConsumer, type EventProducer, ensureTopics, topicSpecs } from '@churnstream/kafka';
 import { type SearchCapabilities, installSearchIndices } from '@churnstream/search';
-import { CONFIG, ELASTICSEARCH, KAFKA, SERVICE_NAME, exitOnFatal } from '@churnstream/service-kit';
+import {
+  CONFIG,
+  ELASTICSEARCH,
+  KAFKA,
+  SERVICE_NAME,
+  consumerMetricHooks,
+  exitOnFatal,
+} from '@churnstream/service-kit';
 import { IndexerEventSchema } from './indexer.events';
 import { IndexerMetrics } from './indexer.metrics';
 import { IndexerService } from './indexer.service';
@@ -68,6 +75,7 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnModuleDestroy 
       handle: async (batch) => {
         await this.indexer.indexBatch(batch);
       },
+      onDeadLetterLost: consumerMetricHooks(this.metrics.service, groupId).onDeadLetterLost,
       onDeadLetter: (reason, count) => {
         this.metrics.service.deadLetters.inc({ reason }, count);
         this.metrics.service.eventsOut.inc({ topic: topics.deadLetter }, count);

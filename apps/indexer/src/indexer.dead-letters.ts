@@ -1,15 +1,16 @@
-import type { DeadLetter } from '@churnstream/contracts';
+import { type DeadLetter, buildDeadLetter } from '@churnstream/contracts';
 import type { ConsumedEvent } from '@churnstream/kafka';
 import type { BulkRejection, PlannedOperation } from '@churnstream/search';
 import type { IndexerEvent } from './indexer.events';
 
 /**
  * The dead letters for the operations Elasticsearch rejected: one per source event (an event whose
- * two operations were both rejected gets one letter naming both), with the reason. The payload is
- * the event as validated (re-serialized), since the raw bytes are gone by the time ES answers.
+ * two operations were both rejected gets one letter naming both), with the reason and the bytes
+ * as received summed up.
  */
 export function rejectionDeadLetters(
   service: string,
+  group: string,
   events: readonly ConsumedEvent<IndexerEvent>[],
   planned: readonly PlannedOperation[],
   rejections: readonly BulkRejection[],
@@ -27,12 +28,9 @@ export function rejectionDeadLetters(
   return [...reasons].flatMap(([source, list]) => {
     const consumed = events[source];
     if (!consumed) return [];
-    const event: DeadLetter = {
-      event_id: `dead:index:${consumed.topic}:${consumed.partition}:${consumed.offset}`,
-      event_time: now.toISOString(),
-      event_type: 'dead_letter',
-      schema_version: 1,
+    const event = buildDeadLetter({
       service,
+      group,
       source: {
         topic: consumed.topic,
         partition: consumed.partition,
@@ -40,8 +38,9 @@ export function rejectionDeadLetters(
         key: consumed.key,
       },
       error: { code: 'INDEX_REJECTED', message: list.join('; ') },
-      payload: JSON.stringify(consumed.event),
-    };
+      payload: consumed.value,
+      now,
+    });
     return [{ key: consumed.key, event }];
   });
 }

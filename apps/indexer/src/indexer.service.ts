@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Config } from '@churnstream/config';
-import { topicNames } from '@churnstream/contracts';
+import { consumerGroups, topicNames } from '@churnstream/contracts';
 import type { ConsumedBatch, EventProducer } from '@churnstream/kafka';
 import {
   type BulkTransport,
@@ -36,6 +36,7 @@ export class IndexerService {
   private readonly logger = new Logger(IndexerService.name);
   private readonly indices: Record<SearchIndex, string>;
   private readonly deadLetterTopic: string;
+  private readonly group: string;
 
   constructor(
     @Inject(CONFIG) config: Config,
@@ -46,6 +47,7 @@ export class IndexerService {
   ) {
     this.indices = searchIndexNames(config.ES_INDEX_PREFIX);
     this.deadLetterTopic = topicNames(config.TOPIC_PREFIX).deadLetter;
+    this.group = consumerGroups(config.TOPIC_PREFIX).indexer;
   }
 
   private async write(plan: readonly PlannedOperation[], heartbeat: () => Promise<void>) {
@@ -80,7 +82,14 @@ export class IndexerService {
       if (count.rejected > 0) this.metrics.docsRejected.inc({ index }, count.rejected);
     }
     if (result.rejected.length > 0) {
-      const letters = rejectionDeadLetters(this.service, batch.events, plan, result.rejected, new Date());
+      const letters = rejectionDeadLetters(
+        this.service,
+        this.group,
+        batch.events,
+        plan,
+        result.rejected,
+        new Date(),
+      );
       await this.producer.send(
         letters.map((l) => ({ topic: this.deadLetterTopic, key: l.key, event: l.event })),
       );

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeEvent, encodeEvent } from './event.codec';
+import { MAX_EVENT_BYTES, decodeEvent, encodeEvent } from './event.codec';
 import { ActivityEventSchema, SessionEndedSchema } from './events.schema';
 
 const session = {
@@ -67,5 +67,11 @@ describe('event codec', () => {
     assert.equal(garbage.error.code, 'CONTRACT_UNPARSABLE');
     const empty = decodeEvent(ActivityEventSchema, null);
     assert.ok(!empty.ok);
+  });
+  it('refuses a payload over the size limit before parsing it, with its own code', () => {
+    const decoded = decodeEvent(ActivityEventSchema, Buffer.alloc(MAX_EVENT_BYTES + 1, 0x20));
+    assert.ok(!decoded.ok);
+    assert.equal(decoded.error.code, 'CONTRACT_TOO_LARGE');
+    assert.equal(decodeEvent(ActivityEventSchema, encodeEvent(session), 100).ok, false);
   });
 });

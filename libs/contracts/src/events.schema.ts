@@ -195,21 +195,46 @@ export const ChurnScoreSchema = z.object({
 });
 export type ChurnScore = z.infer<typeof ChurnScoreSchema>;
 
-export const DeadLetterSchema = z.object({
+const deadLetterSource = z.object({
+  topic: z.string(),
+  partition: z.number().int(),
+  offset: z.string(),
+  key: z.string().nullable(),
+});
+
+/** Version 1 carried the whole rejected payload, which could exceed what the broker accepts. */
+export const DeadLetterV1Schema = z.object({
   ...envelope,
   event_type: z.literal('dead_letter'),
   schema_version: z.literal(1),
-  /** The service that rejected the event. */
   service: z.string().min(1),
-  source: z.object({
-    topic: z.string(),
-    partition: z.number().int(),
-    offset: z.string(),
-    key: z.string().nullable(),
-  }),
+  source: deadLetterSource,
   error: z.object({ code: z.string(), message: z.string() }),
-  /** The rejected payload exactly as received (UTF-8), so it can be inspected and replayed. */
   payload: z.string(),
+});
+export type DeadLetterV1 = z.infer<typeof DeadLetterV1Schema>;
+
+/**
+ * A rejected event, bounded whatever it rejects: where it was (topic, partition, offset, key), who
+ * rejected it (service and consumer group, which also makes the id distinct per group), why, and
+ * the original's size, SHA-256 and first bytes instead of the original itself, so the letter always
+ * fits the broker. The original stays in its topic until retention, at the offset named here.
+ */
+export const DeadLetterSchema = z.object({
+  ...envelope,
+  event_type: z.literal('dead_letter'),
+  schema_version: z.literal(2),
+  service: z.string().min(1),
+  group: z.string().min(1),
+  source: deadLetterSource,
+  error: z.object({ code: z.string(), message: z.string().max(2_000) }),
+  original: z.object({
+    size_bytes: count,
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    /** The payload's first bytes as UTF-8 (a character cut in half is dropped). */
+    prefix: z.string(),
+    truncated: z.boolean(),
+  }),
 });
 export type DeadLetter = z.infer<typeof DeadLetterSchema>;
 

@@ -1,8 +1,9 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
-import { decodeEvent } from '@churnstream/contracts';
-import { AppError } from '@churnstream/errors';
+import { type DeadLetter, MAX_EVENT_BYTES, buildDeadLetter, decodeEvent } from '@churnstream/contracts';
+import type { AppError } from '@churnstream/errors';
 import { consumerLag, totalLag } from './consumer-lag';
+import { sendDeadLetters } from './dead-letter.sender';
 import type { EventProducer } from './event.producer';
 
 export interface ConsumedEvent<T> {
@@ -34,6 +35,13 @@ export interface BatchConsumerOptions<S extends z.ZodType> {
   producer: EventProducer;
   handle(batch: ConsumedBatch<z.infer<S>>): Promise<void>;
   onDeadLetter?(reason: string, count: number): void;
+  /**
+   * A dead letter the broker refused for good; the consumer moved past the message anyway. By
+   * default one JSON line on stderr.
+   */
+  onDeadLetterLost?(letter: DeadLetter, error: unknown): void;
+  /** Larger messages are dead-lettered as CONTRACT_TOO_LARGE without being parsed. */
+  maxEventBytes?: number;
   onBatch?(topic: string, size: number, seconds: number): void;
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
@@ -65,8 +73,9 @@ export interface BatchConsumerOptions<S extends z.ZodType> {
  * A consumer-group member that hands validated events to `handle` in batches and commits a
  * partition's offset only after `handle` resolved for everything before it. What this gives:
  * - at-least-once delivery into `handle` (handlers make their effect idempotent by event_id);
- * - a poison message never blocks its partition: it is sent, with the error, to the dead-letter
- *   topic, and the offset moves past it once the dead letter is acknowledged;
+ * - a poison message never blocks its partition: a bounded dead letter (its place, size, hash and
+ *   first bytes, with the reason) goes to the dead-letter topic, and the offset moves past it once
+ *   the letter is acknowledged, or once the broker refused the letter for good (counted, logged);
  * - heartbeats between chunks so a slow batch does not cost the group a rebalance.
  * kafkajs is used directly (not Nest's Kafka transport) because Nest's server handles one message at
  * a time with automatic commits, and these consumers need batches and commits after the side effect.
@@ -80,10 +89,14 @@ export class BatchConsumer<S extends z.ZodType> {
     private readonly kafka: Kafka,
     private readonly options: BatchConsumerOptions<S>,
   ) {
+    // A member killed without leaving holds its partitions until its session times out: the group
+    // coordinator waits for it before the replacement gets them. 10 s (the broker allows 6 s at
+    // least) bounds that wait; heartbeats go at most every second, after each chunk, so only a chunk
+    // taking longer than 10 s costs a rebalance.
     this.consumer = kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: 1_000,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 4 * 1024 * 1024,
       minBytes: options.minBytes ?? 256 * 1024,
@@ -129,7 +142,11 @@ export class BatchConsumer<S extends z.ZodType> {
     const events: ConsumedEvent<z.infer<S>>[] = [];
     const deadLetters: { message: KafkaMessage; error: AppError }[] = [];
     for (const message of messages) {
-      const decoded = decodeEvent(this.options.schema, message.value);
+      const decoded = decodeEvent(
+        this.options.schema,
+        message.value,
+        this.options.maxEventBytes ?? MAX_EVENT_BYTES,
+      );
       if (decoded.ok) {
         events.push({
           event: decoded.event,
@@ -142,21 +159,27 @@ export class BatchConsumer<S extends z.ZodType> {
       } else deadLetters.push({ message, error: decoded.error });
     }
     if (deadLetters.length > 0) {
-      await this.options.producer.send(
-        deadLetters.map(({ message, error }) => ({
+      const now = new Date();
+      await sendDeadLetters(
+        {
+          producer: this.options.producer,
           topic: this.options.deadLetterTopic,
-          key: message.key?.toString() ?? null,
-          event: {
-            event_id: `dead:${topic}:${partition}:${message.offset}`,
-            event_time: new Date().toISOString(),
-            event_type: 'dead_letter',
-            schema_version: 1,
-            service: this.options.service,
-            source: { topic, partition, offset: message.offset, key: message.key?.toString() ?? null },
-            error: { code: error.code, message: error.message },
-            payload: message.value?.toString('utf8') ?? '',
-          },
-        })),
+          onLost: this.options.onDeadLetterLost ?? logLostDeadLetter,
+        },
+        deadLetters.map(({ message, error }) => {
+          const key = message.key?.toString() ?? null;
+          return {
+            key,
+            event: buildDeadLetter({
+              service: this.options.service,
+              group: this.options.groupId,
+              source: { topic, partition, offset: message.offset, key },
+              error: { code: error.code, message: error.message },
+              payload: message.value,
+              now,
+            }),
+          };
+        }),
       );
       for (const { error } of deadLetters) this.options.onDeadLetter?.(error.code, 1);
     }
@@ -168,7 +191,7 @@ export class BatchConsumer<S extends z.ZodType> {
         await this.options.handle({ topic, partition, events, nextOffset, heartbeat });
       } catch (error) {
         this.options.onError?.(error);
-        throw error;
+        throw new HandlerFailed(error);
       }
     }
     await this.consumer.commitOffsets([{ topic, partition, offset: nextOffset }]);
@@ -198,4 +221,24 @@ export class BatchConsumer<S extends z.ZodType> {
     this.running = false;
     await this.consumer.disconnect();
   }
+}
+
+/**
+ * A failed handler (Redis or Elasticsearch away, say) is a reason to try the batch again, never to
+ * stop consuming. kafkajs retries a batch whose error is not marked non-retriable, then restarts the
+ * consumer; an error marked non-retriable (a kafkajs refusal from inside the handler) would stop it
+ * for good. So the handler's error travels under another name than `cause`, which kafkajs follows.
+ */
+class HandlerFailed extends Error {
+  readonly retriable = true;
+  constructor(readonly error: unknown) {
+    super(`batch handler failed: ${error instanceof Error ? error.message : String(error)}`);
+    this.name = 'HandlerFailed';
+  }
+}
+
+function logLostDeadLetter(letter: DeadLetter, error: unknown): void {
+  process.stderr.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level: 'error', service: letter.service, message: 'dead letter refused by the broker; moved past the message', event_id: letter.event_id, reason: letter.error.code, error: String(error) })}\n`,
+  );
 }

@@ -1,5 +1,6 @@
 import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
 import { encodeEvent } from '@churnstream/contracts';
+import { type OutageRetryOptions, retryThroughOutage } from './kafka.retry';
 
 export interface OutgoingEvent {
   topic: string;
@@ -21,7 +22,11 @@ export class EventProducer {
   private readonly producer: Producer;
   private connected = false;
 
-  constructor(kafka: Kafka) {
+  /** `retry`: how long a send waits out a broker outage (see retryThroughOutage). */
+  constructor(
+    kafka: Kafka,
+    private readonly retry: OutageRetryOptions = {},
+  ) {
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
@@ -43,7 +48,10 @@ export class EventProducer {
       const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
       byTopic = new Map();
       bytes = 0;
-      await this.producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages });
+      await retryThroughOutage(
+        () => this.producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages }),
+        this.retry,
+      );
     };
     for (const e of events) {
       const value = Buffer.isBuffer(e.event) ? e.event : encodeEvent(e.event);

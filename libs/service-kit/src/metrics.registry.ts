@@ -10,6 +10,7 @@ export class ServiceMetrics {
   readonly eventsIn: Counter<'topic'>;
   readonly eventsOut: Counter<'topic'>;
   readonly deadLetters: Counter<'reason'>;
+  readonly deadLettersLost: Counter<'reason'>;
   readonly errors: Counter<'code'>;
   readonly batchSeconds: Histogram;
   readonly consumerLag: Gauge<'group'>;
@@ -33,6 +34,12 @@ export class ServiceMetrics {
     this.deadLetters = new Counter({
       name: 'churnstream_dead_letters_total',
       help: 'Events sent to the dead-letter topic',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.deadLettersLost = new Counter({
+      name: 'churnstream_dead_letters_lost_total',
+      help: 'Dead letters the broker refused for good (the consumer moved past the message anyway)',
       labelNames: ['reason'],
       registers,
     });

@@ -1,4 +1,6 @@
+import { Logger } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
+import type { DeadLetter } from '@churnstream/contracts';
 import type { z } from 'zod';
 import { AppError } from '@churnstream/errors';
 import { BatchConsumer, type BatchConsumerOptions } from '@churnstream/kafka';
@@ -6,8 +8,15 @@ import { exitOnFatal } from './fatal.exit';
 import type { ServiceMetrics } from './metrics.registry';
 
 /** The BatchConsumer hooks that feed the shared metrics (dead letters, batch latency, errors, lag). */
-function consumerMetricHooks(metrics: ServiceMetrics, group: string) {
+export function consumerMetricHooks(metrics: ServiceMetrics, group: string) {
+  const logger = new Logger('BatchConsumer');
   return {
+    onDeadLetterLost: (letter: DeadLetter, error: unknown) => {
+      metrics.deadLettersLost.inc({ reason: letter.error.code });
+      logger.error(
+        `dead letter ${letter.event_id} (${letter.error.code}) refused by the broker, moved past it: ${String(error)}`,
+      );
+    },
     onError: (error: unknown) => {
       metrics.errors.inc({ code: error instanceof AppError ? error.code : 'INTERNAL' });
     },
@@ -31,7 +40,10 @@ function consumerMetricHooks(metrics: ServiceMetrics, group: string) {
 export function serviceConsumer<S extends z.ZodType>(
   kafka: Kafka,
   metrics: ServiceMetrics,
-  options: Omit<BatchConsumerOptions<S>, 'onFatal' | 'onError' | 'onLag' | 'onDeadLetter' | 'onBatch'>,
+  options: Omit<
+    BatchConsumerOptions<S>,
+    'onFatal' | 'onError' | 'onLag' | 'onDeadLetter' | 'onDeadLetterLost' | 'onBatch'
+  >,
 ): BatchConsumer<S> {
   return new BatchConsumer(kafka, {
     ...options,
