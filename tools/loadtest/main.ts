@@ -10,7 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { numberOption, parseOptions, runMain, usageError } from '@churnstream/cli-options';
 import { EventProducer } from '@churnstream/kafka';
 import { searchIndexNames } from '@churnstream/search';
 import { renderSvg, svgToPng } from '@churnstream/analytics';
@@ -64,38 +64,33 @@ interface StepResult {
 const fmt = (ms: number) => (Number.isNaN(ms) ? '-' : `${Math.round(ms)}`);
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    strict: true,
-    options: {
-      rate: { type: 'string', default: '1000' },
-      duration: { type: 'string', default: '30' },
-      'find-max': { type: 'boolean' },
-      'start-rate': { type: 'string', default: '500' },
-      'step-factor': { type: 'string', default: '1.5' },
-      'step-seconds': { type: 'string', default: '20' },
-      'max-rate': { type: 'string', default: '50000' },
-      out: { type: 'string', default: join(root, '.stack', 'loadtest') },
-      help: { type: 'boolean' },
-    },
+  const { values } = parseOptions(process.argv.slice(2), {
+    rate: { type: 'string', default: '1000' },
+    duration: { type: 'string', default: '30' },
+    'find-max': { type: 'boolean' },
+    'start-rate': { type: 'string', default: '500' },
+    'step-factor': { type: 'string', default: '1.5' },
+    'step-seconds': { type: 'string', default: '20' },
+    'max-rate': { type: 'string', default: '50000' },
+    out: { type: 'string', default: join(root, '.stack', 'loadtest') },
+    help: { type: 'boolean' },
   });
   if (values.help) {
     console.log(HELP);
     return 0;
   }
+  const positive = (name: keyof typeof values): number =>
+    numberOption(name, values[name] as string, { above: 0 }, 0);
   const numbers = {
-    rate: Number(values.rate),
-    duration: Number(values.duration),
-    startRate: Number(values['start-rate']),
-    stepFactor: Number(values['step-factor']),
-    stepSeconds: Number(values['step-seconds']),
-    maxRate: Number(values['max-rate']),
+    rate: positive('rate'),
+    duration: positive('duration'),
+    startRate: positive('start-rate'),
+    stepFactor: positive('step-factor'),
+    stepSeconds: positive('step-seconds'),
+    maxRate: positive('max-rate'),
   };
-  for (const [name, value] of Object.entries(numbers)) {
-    if (!Number.isFinite(value) || value <= 0)
-      throw new Error(`--${name}: expected a positive number, got ${value}`);
-  }
-  if (numbers.stepFactor <= 1) throw new Error('--step-factor must be above 1');
+  if (numbers.stepFactor <= 1)
+    throw usageError(`--step-factor: expected a number > 1, got "${values['step-factor']}"`);
 
   console.log(`loadtest: a fresh pipeline under ${PREFIX} ...`);
   const { config, kafka, es, topics, stop } = await startIsolatedPipeline(root, PREFIX, 3201);
@@ -258,10 +253,8 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`loadtest: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runMain('loadtest', main, {
+  exit: true,
+  stack: false,
+  hint: '(npm run loadtest -- --help lists the options)',
+});

@@ -2,9 +2,8 @@
  * `analyze`: the batch analytics report of a dataset folder (issue 4). Parses options and hands over
  * to the analyze use case in @churnstream/analytics; it only adds the closing summary.
  */
-import { parseArgs } from 'node:util';
 import { analyze, fmtNumber } from '@churnstream/analytics';
-import { AppError } from '@churnstream/errors';
+import { instantOption, parseOptions, usageError } from '@churnstream/cli-options';
 import type { CliCommand } from '../cli.command';
 
 const HELP = `usage: npm run cli -- analyze --in DIR --out REPORT [options]
@@ -18,25 +17,22 @@ const HELP = `usage: npm run cli -- analyze --in DIR --out REPORT [options]
 export const command: CliCommand = {
   summary: 'data quality, cleaning, derived columns, statistics, charts and an HTML report',
   async run(argv: string[]): Promise<number> {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        in: { type: 'string' },
-        out: { type: 'string' },
-        'snapshot-at': { type: 'string' },
-        model: { type: 'string' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+    const { values } = parseOptions(argv, {
+      in: { type: 'string' },
+      out: { type: 'string' },
+      'snapshot-at': { type: 'string' },
+      model: { type: 'string' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     });
     if (values.help === true) {
       console.log(HELP);
       return 0;
     }
     if (values.in === undefined || values.out === undefined) {
-      throw new AppError('CONFIG_INVALID', `analyze needs --in DIR and --out REPORT\n\n${HELP}`);
+      throw usageError('--in DIR and --out REPORT are required');
     }
+    instantOption('snapshot-at', values['snapshot-at']);
     const started = performance.now();
     const report = await analyze({
       inDir: values.in,

@@ -6,9 +6,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { AppError } from '@churnstream/errors';
-import { DEFAULT_ENGINE, ENGINE_NAMES, isEngineName } from '@churnstream/forest';
+import { choiceOption, numberOption, parseOptions, usageError } from '@churnstream/cli-options';
+import { DEFAULT_ENGINE, ENGINE_NAMES } from '@churnstream/forest';
 import { buildExamples, DEFAULT_TRAIN_OPTIONS, FRAMINGS, trainModel, type Framing } from '@churnstream/model';
 import { readModelInput } from '@churnstream/model-data';
 import type { CliCommand } from '../cli.command';
@@ -24,19 +23,6 @@ const HELP = `usage: npm run cli -- train --in DIR --out MODELDIR [options]
   --seed N              seed of the split, the bootstrap and the feature draws (default ${DEFAULT_TRAIN_OPTIONS.seed})
   --test-size X         share of customers held out, stratified (default ${DEFAULT_TRAIN_OPTIONS.testSize})
   --threshold X         probability at or above which churn is predicted (default ${DEFAULT_TRAIN_OPTIONS.threshold})`;
-
-function numberOption(
-  name: string,
-  value: string | undefined,
-  fallback: number,
-  ok: (n: number) => boolean,
-): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (value.trim() === '' || !ok(n))
-    throw new AppError('CONFIG_INVALID', `--${name}: invalid value "${value}"`);
-  return n;
-}
 
 function progressLine(): (done: number, total: number) => void {
   let started: number | null = null;
@@ -61,69 +47,46 @@ const f3 = (x: number | null): string => (x === null || !Number.isFinite(x) ? 'n
 export const command: CliCommand = {
   summary: 'train the churn random forest and write model.json, metrics.json and the evaluation CSVs',
   async run(argv: string[]): Promise<number> {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        in: { type: 'string' },
-        out: { type: 'string' },
-        framing: { type: 'string' },
-        engine: { type: 'string' },
-        trees: { type: 'string' },
-        seed: { type: 'string' },
-        'test-size': { type: 'string' },
-        threshold: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+    const { values } = parseOptions(argv, {
+      in: { type: 'string' },
+      out: { type: 'string' },
+      framing: { type: 'string' },
+      engine: { type: 'string' },
+      trees: { type: 'string' },
+      seed: { type: 'string' },
+      'test-size': { type: 'string' },
+      threshold: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     });
     if (values.help === true) {
       console.log(HELP);
       return 0;
     }
     if (values.in === undefined || values.out === undefined) {
-      throw new AppError('CONFIG_INVALID', `--in and --out are required\n\n${HELP}`);
+      throw usageError('--in DIR and --out MODELDIR are required');
     }
-    const framing = (values.framing ?? 'predictive') as Framing;
-    if (!FRAMINGS.includes(framing)) {
-      throw new AppError('CONFIG_INVALID', `--framing: expected ${FRAMINGS.join(' or ')}, got "${framing}"`);
-    }
-    const engine = values.engine ?? DEFAULT_ENGINE;
-    if (!isEngineName(engine)) {
-      throw new AppError(
-        'CONFIG_INVALID',
-        `--engine: expected ${ENGINE_NAMES.join(' or ')}, got "${engine}"`,
-      );
-    }
+    const framing: Framing = choiceOption('framing', values.framing, FRAMINGS, 'predictive');
+    const engine = choiceOption('engine', values.engine, ENGINE_NAMES, DEFAULT_ENGINE);
     const options = {
       ...DEFAULT_TRAIN_OPTIONS,
       engine,
-      trees: numberOption(
-        'trees',
-        values.trees,
-        DEFAULT_TRAIN_OPTIONS.trees,
-        (n) => Number.isInteger(n) && n > 0,
-      ),
-      seed: numberOption(
-        'seed',
-        values.seed,
-        DEFAULT_TRAIN_OPTIONS.seed,
-        (n) => Number.isInteger(n) && n >= 0,
-      ),
+      trees: numberOption('trees', values.trees, { integer: true, min: 1 }, DEFAULT_TRAIN_OPTIONS.trees),
+      seed: numberOption('seed', values.seed, { integer: true, min: 0 }, DEFAULT_TRAIN_OPTIONS.seed),
       testSize: numberOption(
         'test-size',
         values['test-size'],
+        { above: 0, below: 1 },
         DEFAULT_TRAIN_OPTIONS.testSize,
-        (n) => n > 0 && n < 1,
       ),
       threshold: numberOption(
         'threshold',
         values.threshold,
+        { min: 0, max: 1 },
         DEFAULT_TRAIN_OPTIONS.threshold,
-        (n) => n >= 0 && n <= 1,
       ),
     };
     const inDir = resolve(values.in);
-    if (!existsSync(inDir)) throw new AppError('CONFIG_INVALID', `--in ${inDir}: no such dataset folder`);
+    if (!existsSync(inDir)) throw usageError(`--in ${inDir}: no such dataset folder`);
     const outDir = resolve(values.out);
 
     const started = performance.now();
