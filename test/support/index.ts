@@ -4,3 +4,4 @@ export * from './topic-reader';
 export * from './events.fixture';
 export * from './model.fixture';
 export * from './expected.fixture';
+export * from './pipeline.check';

@@ -29,12 +29,11 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
       deadLetterTopic: this.topics.deadLetter,
       producer: this.producer,
       maxBatchSize: 2_000,
+      // Partitions are independent (their own keys and watermark): overlap their round trips.
+      partitionsConsumedConcurrently: 4,
       handle: async (batch) => {
         this.metrics.eventsIn.inc({ topic: batch.topic }, batch.events.length);
-        const outcome = await this.features.applyBatch(
-          batch.partition,
-          batch.events.map((e) => e.event),
-        );
+        const outcome = await this.features.applyBatch(batch.partition, batch.events);
         this.metrics.eventsOut.inc({ topic: 'features+flags' }, outcome.emitted);
       },
     });

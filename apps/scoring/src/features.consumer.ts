@@ -29,6 +29,8 @@ export class FeaturesConsumer implements OnApplicationBootstrap, OnApplicationSh
       deadLetterTopic: this.topics.deadLetter,
       producer: this.producer,
       maxBatchSize: 1_000,
+      // Partitions are independent (their own keys and watermark): overlap their round trips.
+      partitionsConsumedConcurrently: 4,
       handle: async (batch) => {
         this.metrics.eventsIn.inc({ topic: batch.topic }, batch.events.length);
         const sent = await this.scoring.scoreBatch(batch.events.map((e) => e.event));

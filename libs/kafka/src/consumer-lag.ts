@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 
 export interface PartitionLag {
   topic: string;
@@ -11,11 +11,16 @@ export interface PartitionLag {
 /**
  * Consumer lag of a group: for each partition, the log end offset minus the group's committed
  * offset (a partition the group never committed counts from the log start). Topics that do not
- * exist yet have no lag.
+ * exist yet have no lag. Pass a connected `admin` to sample often without a new connection each time.
  */
-export async function consumerLag(kafka: Kafka, groupId: string, topics: string[]): Promise<PartitionLag[]> {
-  const admin = kafka.admin();
-  await admin.connect();
+export async function consumerLag(
+  kafka: Kafka,
+  groupId: string,
+  topics: string[],
+  connected?: Admin,
+): Promise<PartitionLag[]> {
+  const admin = connected ?? kafka.admin();
+  if (!connected) await admin.connect();
   try {
     const result: PartitionLag[] = [];
     const existing = new Set(await admin.listTopics());
@@ -40,7 +45,7 @@ export async function consumerLag(kafka: Kafka, groupId: string, topics: string[
     }
     return result;
   } finally {
-    await admin.disconnect();
+    if (!connected) await admin.disconnect();
   }
 }
 

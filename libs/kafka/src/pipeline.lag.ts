@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { consumerGroups, topicNames } from '@churnstream/contracts';
 import { consumerLag, totalLag } from './consumer-lag';
 
@@ -8,18 +8,18 @@ export interface GroupLag {
 }
 
 /** Consumer lag of each of the pipeline's groups on the topics it reads. */
-export async function pipelineLag(kafka: Kafka, topicPrefix: string): Promise<GroupLag[]> {
+export async function pipelineLag(kafka: Kafka, topicPrefix: string, admin?: Admin): Promise<GroupLag[]> {
   const topics = topicNames(topicPrefix);
   const groups = consumerGroups(topicPrefix);
   const reads: [string, string[]][] = [
     [groups.features, [topics.activity]],
     [groups.scoring, [topics.features]],
-    [groups.indexer, [topics.activity, topics.features, topics.flags, topics.scores]],
+    [groups.indexer, [topics.sessions, topics.scores]],
   ];
   return Promise.all(
     reads.map(async ([group, groupTopics]) => ({
       group,
-      lag: totalLag(await consumerLag(kafka, group, groupTopics)),
+      lag: totalLag(await consumerLag(kafka, group, groupTopics, admin)),
     })),
   );
 }
