@@ -9,7 +9,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { toCents } from '@churnstream/churn';
-import { CLEAN_TABLE, Sql, assertNotEmptied, assessQuality, cleanDataset, type CleaningResult } from '@churnstream/analytics';
+import {
+  CLEAN_TABLE,
+  Sql,
+  assertNotEmptied,
+  assessQuality,
+  cleanDataset,
+  type CleaningResult,
+} from '@churnstream/analytics';
 import { openDataset, sqlString } from '@churnstream/dataset';
 import type { CustomerRecord, SessionRecord } from '@churnstream/model';
 
@@ -28,8 +35,14 @@ export interface ModelInput {
   absent: { customers: string[]; sessions: string[] };
 }
 
-export async function readModelInput(dir: string, options: { snapshotAt?: string } = {}): Promise<ModelInput> {
-  const ds = await openDataset(dir, options.snapshotAt === undefined ? {} : { snapshotAt: options.snapshotAt });
+export async function readModelInput(
+  dir: string,
+  options: { snapshotAt?: string } = {},
+): Promise<ModelInput> {
+  const ds = await openDataset(
+    dir,
+    options.snapshotAt === undefined ? {} : { snapshotAt: options.snapshotAt },
+  );
   const skipped: Record<string, number> = {};
   const skip = (why: string): void => {
     skipped[why] = (skipped[why] ?? 0) + 1;

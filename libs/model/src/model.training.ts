@@ -7,12 +7,7 @@
  * files, so tests can run the whole pipeline in memory.
  */
 import { createHash } from 'node:crypto';
-import {
-  FEATURE_NAMES,
-  FEATURES_VERSION,
-  MISSING_AGE,
-  RECENCY_FEATURES,
-} from '@churnstream/churn';
+import { FEATURE_NAMES, FEATURES_VERSION, MISSING_AGE, RECENCY_FEATURES } from '@churnstream/churn';
 import { AppError } from '@churnstream/errors';
 import { createEngine, type EngineName, type ProgressFn } from '@churnstream/forest';
 import {
