@@ -4,6 +4,7 @@
  * baseline measured in the same run (the machine is small and noisy, absolute times drift).
  */
 import { readdirSync } from 'node:fs';
+import { runMain, usageError } from '@churnstream/cli-options';
 import type { Benchmark } from './benchmark';
 
 const dir = new URL('./', import.meta.url);
@@ -21,8 +22,7 @@ async function run(argv: string[]): Promise<number> {
   const selected = name === 'all' ? names : [name];
   for (const n of selected) {
     if (!names.includes(n)) {
-      console.error(`unknown benchmark "${n}"; known: ${names.join(', ')}`);
-      return 2;
+      throw usageError(`unknown benchmark "${n}" (benchmarks: ${names.join(', ')})`);
     }
     const mod = (await import(new URL(`${n}.bench.ts`, dir).href)) as { bench: Benchmark };
     console.log(`\n== bench ${n}: ${mod.bench.summary}`);
@@ -32,12 +32,4 @@ async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-run(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+runMain('bench', () => run(process.argv.slice(2)));

@@ -16,6 +16,7 @@ import { rocAuc } from '@churnstream/metrics';
 import {
   buildExamples,
   foldAggregates,
+  DEFAULT_TRAIN_OPTIONS,
   modelFromArtifact,
   parseArtifact,
   stratifiedSplit,
@@ -132,6 +133,7 @@ export const bench: Benchmark = {
 
       // Scoring: the artifact as the scorer loads it, one row at a time (the live path).
       const result = trainModel(framed, null, {
+        ...DEFAULT_TRAIN_OPTIONS,
         engine: 'ours',
         trees: TREES,
         seed: SEED,

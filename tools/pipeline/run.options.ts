@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { numberOption } from '@churnstream/cli-options';
 import { type PopulationArgs, populationArgs } from './pipeline.model';
 
 /** The options `npm start` and `npm run simulate` share: the population and the generator's pace. */
@@ -23,15 +24,13 @@ export interface RunValues {
 }
 
 export function populationOf(values: RunValues): PopulationArgs {
-  const population = {
-    customers: Number(values.customers),
-    sessions: Number(values.sessions),
-    seed: Number(values.seed),
+  const positive = (name: string, value: string): number =>
+    numberOption(name, value, { integer: true, min: 1 }, 0);
+  return {
+    customers: positive('customers', values.customers),
+    sessions: positive('sessions', values.sessions),
+    seed: positive('seed', values.seed),
   };
-  for (const [name, value] of Object.entries(population)) {
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name}: expected a positive integer`);
-  }
-  return population;
 }
 
 /**

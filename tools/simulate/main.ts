@@ -4,7 +4,7 @@
  * run (--fresh), trains a model if none exists, streams the population, waits until every consumer
  * group has caught up, prints a summary and exits 0. The local stack stays up for queries.
  */
-import { parseArgs } from 'node:util';
+import { numberOption, parseOptions, runMain } from '@churnstream/cli-options';
 import type { Kafka } from 'kafkajs';
 import { type Config, loadConfig } from '@churnstream/config';
 import { allTopics, topicNames } from '@churnstream/contracts';
@@ -44,15 +44,11 @@ async function esCounts(config: Config) {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    strict: true,
-    options: {
-      ...RUN_OPTIONS,
-      fresh: { type: 'boolean' },
-      timeout: { type: 'string', default: '1800' },
-      help: { type: 'boolean' },
-    },
+  const { values } = parseOptions(process.argv.slice(2), {
+    ...RUN_OPTIONS,
+    fresh: { type: 'boolean' },
+    timeout: { type: 'string', default: '1800' },
+    help: { type: 'boolean' },
   });
   if (values.help) {
     console.log(HELP);
@@ -61,6 +57,7 @@ async function main(): Promise<number> {
   const started = Date.now();
   const config = loadConfig();
   const population = populationOf(values);
+  const timeoutMs = numberOption('timeout', values.timeout, { above: 0 }, 1800) * 1000;
   const kafka: Kafka = createKafka(config, 'simulate');
 
   const running: RunningService[] = [];
@@ -114,7 +111,7 @@ async function main(): Promise<number> {
 
     let lastPrint = 0;
     await waitCaughtUp(kafka, config, {
-      timeoutMs: Number(values.timeout) * 1000,
+      timeoutMs,
       onPoll: (lags) => {
         if (Date.now() - lastPrint < 5_000) return;
         lastPrint = Date.now();
@@ -143,10 +140,8 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`simulate: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runMain('simulate', main, {
+  exit: true,
+  stack: false,
+  hint: '(npm run simulate -- --help lists the options)',
+});

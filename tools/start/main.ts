@@ -5,7 +5,7 @@
  * exits is named with its log tail and restarted with backoff; only a crash loop stops the run.
  * Ctrl-C stops the apps cleanly; the stack stays up.
  */
-import { parseArgs } from 'node:util';
+import { parseOptions, runMain } from '@churnstream/cli-options';
 import { loadConfig } from '@churnstream/config';
 import { topicNames } from '@churnstream/contracts';
 import { createElasticsearch, indexNames } from '@churnstream/elasticsearch';
@@ -34,14 +34,10 @@ const HELP = `usage: npm start -- [options]
                  slate, so churn is seen emerging from the first simulated day)`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    strict: true,
-    options: {
-      ...RUN_OPTIONS,
-      keep: { type: 'boolean' },
-      help: { type: 'boolean' },
-    },
+  const { values } = parseOptions(process.argv.slice(2), {
+    ...RUN_OPTIONS,
+    keep: { type: 'boolean' },
+    help: { type: 'boolean' },
   });
   if (values.help) {
     console.log(HELP);
@@ -176,4 +172,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main();
+runMain('start', main, { hint: '(npm start -- --help lists the options)' });

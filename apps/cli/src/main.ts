@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { extname } from 'node:path';
-import { AppError } from '@churnstream/errors';
+import { runMain, usageError } from '@churnstream/cli-options';
 import type { CliCommand } from './cli.command';
 
 const commandsDir = new URL('./commands/', import.meta.url);
@@ -39,19 +39,16 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? 1 : 0;
   }
   if (!available().includes(name)) {
-    console.error(`unknown command "${name}"\n\n${await usage()}`);
-    return 2;
+    throw usageError(`unknown command "${name}" (commands: ${available().join(', ')})`);
   }
   return (await load(name)).run(rest);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof AppError) console.error(`error [${error.code}]: ${error.message}`);
-    else console.error(error);
-    process.exitCode = 1;
-  },
+const argv = process.argv.slice(2);
+runMain(
+  argv[0] === undefined ? 'cli' : `cli ${argv[0]}`,
+  () => main(argv),
+  argv[0] === undefined || !available().includes(argv[0])
+    ? {}
+    : { hint: `(npm run cli -- ${argv[0]} --help lists the options)` },
 );

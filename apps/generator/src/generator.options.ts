@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { AppError } from '@churnstream/errors';
+import { instantOption, numberOption, parseOptions, usageError } from '@churnstream/cli-options';
 import { scenarioFromJson } from '@churnstream/simulation';
 import type { StreamOptions } from './stream.service';
 
@@ -29,70 +28,46 @@ export interface GeneratorArgs {
   help: boolean;
 }
 
-function positive(name: string, value: string | undefined, integer: boolean): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new AppError(
-      'CONFIG_INVALID',
-      `--${name}: expected a positive ${integer ? 'integer' : 'number'}, got "${value}"`,
-    );
-  }
-  return n;
-}
+const positive = (name: string, value: string | undefined, integer: boolean): number | undefined =>
+  numberOption(name, value, { integer, above: 0 });
 
 /** Parses the generator's command line; errors name the option. */
 export function parseGeneratorArgs(argv: string[]): GeneratorArgs {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      customers: { type: 'string' },
-      sessions: { type: 'string' },
-      seed: { type: 'string' },
-      'snapshot-at': { type: 'string' },
-      scenario: { type: 'string' },
-      speed: { type: 'string' },
-      rate: { type: 'string' },
-      'max-speed': { type: 'boolean' },
-      'warm-up-days': { type: 'string' },
-      'tick-hours': { type: 'string' },
-      limit: { type: 'string' },
-      duration: { type: 'string' },
-      idle: { type: 'boolean' },
-      stay: { type: 'boolean' },
-      help: { type: 'boolean' },
-    },
+  const { values } = parseOptions(argv, {
+    customers: { type: 'string' },
+    sessions: { type: 'string' },
+    seed: { type: 'string' },
+    'snapshot-at': { type: 'string' },
+    scenario: { type: 'string' },
+    speed: { type: 'string' },
+    rate: { type: 'string' },
+    'max-speed': { type: 'boolean' },
+    'warm-up-days': { type: 'string' },
+    'tick-hours': { type: 'string' },
+    limit: { type: 'string' },
+    duration: { type: 'string' },
+    idle: { type: 'boolean' },
+    stay: { type: 'boolean' },
+    help: { type: 'boolean' },
   });
   const speed = positive('speed', values.speed, false);
   const rate = positive('rate', values.rate, false);
   if ([speed !== undefined, rate !== undefined, values['max-speed'] === true].filter(Boolean).length > 1) {
-    throw new AppError('CONFIG_INVALID', '--speed, --rate and --max-speed exclude each other: pick one');
+    throw usageError('--speed, --rate and --max-speed exclude each other: pick one');
   }
-  const warmUpDays = values['warm-up-days'] === undefined ? 0 : Number(values['warm-up-days']);
-  if (!Number.isFinite(warmUpDays) || warmUpDays < 0) {
-    throw new AppError(
-      'CONFIG_INVALID',
-      `--warm-up-days: expected a number of days >= 0, got "${values['warm-up-days']}"`,
-    );
-  }
+  const warmUpDays = numberOption('warm-up-days', values['warm-up-days'], { min: 0 }, 0);
   if (warmUpDays > 0 && speed === undefined) {
-    throw new AppError('CONFIG_INVALID', '--warm-up-days: only applies with --speed');
+    throw usageError('--warm-up-days: only applies with --speed');
   }
-  const seed = values.seed === undefined ? 42 : Number(values.seed);
-  if (!Number.isInteger(seed))
-    throw new AppError('CONFIG_INVALID', `--seed: expected an integer, got "${values.seed}"`);
-  const snapshotAt = values['snapshot-at'];
-  if (snapshotAt !== undefined && Number.isNaN(Date.parse(snapshotAt))) {
-    throw new AppError('CONFIG_INVALID', `--snapshot-at: expected an ISO date-time, got "${snapshotAt}"`);
-  }
+  const seed = numberOption('seed', values.seed, { integer: true }, 42);
+  const snapshotAt = instantOption('snapshot-at', values['snapshot-at']);
   let scenario;
   if (values.scenario !== undefined) {
     let text: string;
     try {
       text = readFileSync(values.scenario, 'utf8');
     } catch (cause) {
-      throw new AppError('CONFIG_INVALID', `--scenario: cannot read ${values.scenario}`, { cause });
+      throw usageError(`--scenario: cannot read ${values.scenario}`, cause);
     }
     scenario = scenarioFromJson(text, values.scenario);
   }

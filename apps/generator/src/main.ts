@@ -18,7 +18,7 @@ try {
   args = parseGeneratorArgs(process.argv.slice(2));
 } catch (error) {
   process.stderr.write(
-    `generator: ${error instanceof AppError ? error.message : String(error)}\n${GENERATOR_HELP}\n`,
+    `generator: ${error instanceof AppError ? error.message : String(error)}\n(generator --help lists the options)\n`,
   );
   process.exit(2);
 }

@@ -17,6 +17,8 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DEFAULT_CHURN_WINDOW_DAYS } from '@churnstream/churn';
 import { openDataset } from '@churnstream/dataset';
+import { AbsentColumns, type Skipped } from './absent.columns';
+import { assertNotEmptied } from './cleaning.empty';
 import { cleanDataset, writeCleanFiles, type CleaningResult } from './cleaning.policy';
 import { renderCharts } from './charts.render';
 import { CUSTOMER_NUMERIC, SESSION_NUMERIC, deriveFeatures, writeFeatureFiles } from './features.derive';
@@ -52,6 +54,8 @@ export interface AnalysisReport {
     snapshot_at: string;
     churn_window_days: number;
     rows: { customers: number; sessions: number };
+    /** Optional columns the files leave out. */
+    absent: { customers: string[]; sessions: string[] };
   };
   quality: QualityJson;
   label_check: { compared: number; mismatched: number };
@@ -59,6 +63,8 @@ export interface AnalysisReport {
   insights: Insights;
   charts: string[];
   model: ModelSection | null;
+  /** Statistics, charts and questions left out because the dataset lacks the columns they need. */
+  skipped: Skipped[];
   timings_ms: Record<string, number>;
 }
 
@@ -139,7 +145,18 @@ function p(v: number): string {
   return v === 0 ? '< 1e-300' : v < 1e-4 ? v.toExponential(2) : v.toFixed(4);
 }
 
-export function answersText(ins: Insights): string[] {
+export function answersText(ins: Insights, absent?: AbsentColumns): string[] {
+  const lines = answerLines(ins);
+  const question = ['long sessions and purchases', 'spend', 'time spent', 'inactivity'];
+  return lines.map((line, i) => {
+    const missing = absent?.missingFor(`question ${question[i] ?? ''}`);
+    return missing === undefined
+      ? line
+      : `${line.split(':')[0] ?? ''}: not answered, the dataset has no ${missing} column.`;
+  });
+}
+
+function answerLines(ins: Insights): string[] {
   const d = ins.purchase_by_duration_decile;
   const lo = d[0];
   const hi = d[d.length - 1];
@@ -205,6 +222,14 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalysisReport> 
     log(`\n== 1. data quality (${timings.quality} ms)\n${qualityTables(quality)}`);
 
     const cleaning = await cleanDataset(sql, ds, quality);
+    assertNotEmptied(cleaning, options.inDir);
+    const absent = new AbsentColumns(ds.absent);
+    const skipped = absent.allSkipped();
+    if (skipped.length > 0) {
+      log(
+        `\nanalyze: absent columns ${[...absent.columns].join(', ')}; left out: ${skipped.map((s) => s.what).join(', ')}`,
+      );
+    }
     const manifestCheck = checkAgainstManifest(cleaning, ds.manifest);
     await writeCleanFiles(sql, join(tmp, 'clean'));
     lap('cleaning');
@@ -221,34 +246,37 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalysisReport> 
     );
 
     const stats = {
-      customers: await describe(sql, 'customer_features', CUSTOMER_NUMERIC, 'churned'),
-      sessions: await describe(sql, 'session_features', SESSION_NUMERIC, 'churned'),
+      customers: await describe(sql, 'customer_features', absent.keep(CUSTOMER_NUMERIC), 'churned'),
+      sessions: await describe(sql, 'session_features', absent.keep(SESSION_NUMERIC), 'churned'),
     };
     lap('stats');
     log(`\n== 4. summary statistics (${timings.stats} ms)`);
     log(statsTable('customers (customer_features.csv)', stats.customers));
     log(statsTable('sessions (sessions_enriched.csv)', stats.sessions));
 
-    const insights = await answerQuestions(sql, windowDays);
+    const insights = await answerQuestions(sql, windowDays, absent.keep(CUSTOMER_NUMERIC));
     lap('questions');
     log(`\n== 6. the seed's questions (${timings.questions} ms)`);
-    log(
-      textTable(
-        ['decile', 'from min', 'to min', 'sessions', 'purchase rate %', 'mean pages'],
-        insights.purchase_by_duration_decile.map((d) => [
-          d.decile,
-          d.min_seconds / 60,
-          d.max_seconds / 60,
-          d.sessions,
-          100 * d.purchase_rate,
-          d.mean_pages_viewed,
-        ]),
-        'purchase rate by session-duration decile',
-      ),
-    );
-    for (const line of answersText(insights)) log(`- ${line}`);
+    if (absent.has('question long sessions and purchases'))
+      log(
+        textTable(
+          ['decile', 'from min', 'to min', 'sessions', 'purchase rate %', 'mean pages'],
+          insights.purchase_by_duration_decile.map((d) => [
+            d.decile,
+            d.min_seconds / 60,
+            d.max_seconds / 60,
+            d.sessions,
+            100 * d.purchase_rate,
+            d.mean_pages_viewed,
+          ]),
+          'purchase rate by session-duration decile',
+        ),
+      );
+    for (const line of answersText(insights, absent)) log(`- ${line}`);
 
-    const charts = await renderCharts(sql, insights, join(tmp, 'charts'));
+    const charts = await renderCharts(sql, insights, join(tmp, 'charts'), (name) =>
+      absent.has(`chart ${name}`),
+    );
     lap('charts');
     log(`\n== 5. charts (${timings.charts} ms): ${charts.map((c) => `${c.name}.png`).join(', ')}`);
 
@@ -266,6 +294,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalysisReport> 
         snapshot_at: ds.snapshotAt.toISOString(),
         churn_window_days: windowDays,
         rows: ds.rows,
+        absent: ds.absent,
       },
       quality: qualityJson,
       label_check: { compared: count(labels.n), mismatched: count(labels.bad) },
@@ -273,6 +302,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalysisReport> 
       insights,
       charts: charts.map((c) => c.name),
       model,
+      skipped,
       timings_ms: timings,
     };
     await writeFile(join(tmp, 'quality.json'), JSON.stringify(qualityJson, null, 2) + '\n');
@@ -280,7 +310,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalysisReport> 
       join(tmp, 'summary.json'),
       JSON.stringify({ ...report, quality: 'see quality.json' }, null, 2) + '\n',
     );
-    await writeFile(join(tmp, 'index.html'), renderHtml(report, charts, answersText(insights)));
+    await writeFile(join(tmp, 'index.html'), renderHtml(report, charts, answersText(insights, absent)));
     lap('write');
 
     // Swap the finished folder in; keep a model folder that another command wrote into REPORT.

@@ -309,7 +309,12 @@ function modalSql(column: string, where: string): string {
 }
 
 /** Renders every chart to `dir` (SVG and PNG) and returns them for the HTML page. */
-export async function renderCharts(sql: Sql, ins: Insights, dir: string): Promise<Chart[]> {
+export async function renderCharts(
+  sql: Sql,
+  ins: Insights,
+  dir: string,
+  drawable: (name: string) => boolean = () => true,
+): Promise<Chart[]> {
   const overall = ins.churn.rate;
   await sql.run(`CREATE OR REPLACE TABLE customer_modes AS
     WITH d AS (${modalSql('device_type', 'TRUE')}), p AS (${modalSql('payment_method', 'products_purchased > 0')})
@@ -401,7 +406,7 @@ export async function renderCharts(sql: Sql, ins: Insights, dir: string): Promis
   ];
   const charts: Chart[] = [];
   const writes: Promise<void>[] = [];
-  for (const { name, title, spec } of specs) {
+  for (const { name, title, spec } of specs.filter((s) => drawable(s.name))) {
     const svg = await renderSvg(spec);
     charts.push({ name, title, svg });
     writes.push(

@@ -135,8 +135,10 @@ async function cleanFile(sql: Sql, spec: FileSpec, ds: Dataset, quality: FileQua
   // Steps 3 and 4 in one pass: each row is flagged by every drop rule it breaks and counted at the first
   // one in policy order, exactly as if the rules were applied one after another (they are row-local).
   const rules = QUALITY_RULES.filter((r) => r.file === file);
+  // A column the file leaves out (optional in the contract) is not missing from any row.
+  const required = REQUIRED_COLUMNS[file].filter((col) => !ds.absent[file].includes(col));
   const drops = [
-    ...REQUIRED_COLUMNS[file].map((col) => ({
+    ...required.map((col) => ({
       step: 3,
       rule: `missing_${col}`,
       violates: `${q(col)} IS NULL`,
@@ -174,7 +176,7 @@ async function cleanFile(sql: Sql, spec: FileSpec, ds: Dataset, quality: FileQua
         );
   const missingKept: Record<string, number> = {};
   for (const c of spec.columns) {
-    if (REQUIRED_COLUMNS[file].includes(c.name)) continue;
+    if (REQUIRED_COLUMNS[file].includes(c.name) || ds.absent[file].includes(c.name)) continue;
     missingKept[c.name] = count(keptNulls[c.name]) - count(legitCounts[c.name]);
   }
   // Step 5 in one pass too: a value is counted at the first repair rule of its column that it breaks.

@@ -10,3 +10,5 @@ export * from './quality.rules';
 export * from './summary.stats';
 export * from './sql.client';
 export * from './table.format';
+export * from './absent.columns';
+export * from './cleaning.empty';

@@ -41,6 +41,8 @@ export async function durationDeciles(sql: Sql, relation: string): Promise<Decil
     `SELECT quantile_cont(session_duration, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) AS e FROM ${relation}`,
   );
   const e = (edges.e as number[] | null) ?? [];
+  // No durations (all NULL, or no session_end column): no deciles, rather than a CASE without WHEN.
+  if (e.length === 0) return [];
   const cases = e.map((edge, i) => `WHEN session_duration <= ${edge} THEN ${i + 1}`).join(' ');
   const rows = await sql.all(`
     SELECT CASE ${cases} ELSE 10 END AS decile, min(session_duration) AS min_s, max(session_duration) AS max_s,
@@ -74,7 +76,11 @@ export async function correlations(
   return { columns: [...columns], matrix };
 }
 
-export async function answerQuestions(sql: Sql, windowDays: number): Promise<Insights> {
+export async function answerQuestions(
+  sql: Sql,
+  windowDays: number,
+  correlated: readonly string[] = CUSTOMER_NUMERIC,
+): Promise<Insights> {
   const deciles = await durationDeciles(sql, 'session_features');
   const first = deciles[0]?.purchase_rate ?? 0;
   const last = deciles[deciles.length - 1]?.purchase_rate ?? 0;
@@ -104,6 +110,6 @@ export async function answerQuestions(sql: Sql, windowDays: number): Promise<Ins
       churned_but_active_within_60d: count(inactive.churned_recent),
     },
     churn: { customers: n, churned, rate: n > 0 ? churned / n : 0, window_days: windowDays },
-    correlations: await correlations(sql, 'customer_features', [...CUSTOMER_NUMERIC, 'churned']),
+    correlations: await correlations(sql, 'customer_features', [...correlated, 'churned']),
   };
 }

@@ -115,10 +115,49 @@ void describe('openDataset', () => {
       await fixture({ rawCustomers: CUSTOMERS_HEADER.replace('age', 'agee') + '\n' + CUSTOMERS.join('\n') }),
     );
     assert.match(err.message, /customers\.csv line 1, column 4: expected column "age", found "agee"/);
+    err = await rejection(await fixture({ rawSessions: SESSIONS_HEADER.replace(',total_spent', '') + '\n' }));
+    assert.match(err.message, /sessions\.csv line 1, column 8: missing column "total_spent"/);
     err = await rejection(
-      await fixture({ rawSessions: SESSIONS_HEADER.replace(',payment_method', '') + '\n' }),
+      await fixture({ rawSessions: SESSIONS_HEADER.replace(',products_purchased,total_spent', '') + '\n' }),
     );
-    assert.match(err.message, /sessions\.csv line 1, column 10: missing column "payment_method"/);
+    assert.match(err.message, /sessions\.csv line 1, column 7: missing column "products_purchased"/);
+  });
+
+  void it('loads a file without its optional columns: absent columns are listed, NULL, and session_end is session_start', async () => {
+    const ds = await openDataset(
+      await fixture({
+        rawCustomers: 'customer_id,customer_since\nC1,2026-01-01\n',
+        rawSessions:
+          'session_id,customer_id,session_start,products_purchased,total_spent\nS1,C1,2026-02-01T10:00:00Z,2,9.50\n',
+      }),
+    );
+    try {
+      assert.deepEqual(ds.absent.customers, [
+        'name',
+        'email',
+        'age',
+        'gender',
+        'location',
+        'country',
+        'churned',
+      ]);
+      assert.deepEqual(ds.absent.sessions, [
+        'session_end',
+        'pages_viewed',
+        'products_added_to_cart',
+        'device_type',
+        'payment_method',
+      ]);
+      const sessions = [];
+      for await (const s of ds.sessions()) sessions.push(s);
+      assert.equal(sessions[0]?.session_end?.toISOString(), '2026-02-01T10:00:00.000Z');
+      assert.equal(sessions[0]?.pages_viewed, null);
+      assert.equal(sessions[0]?.total_spent, 9.5);
+      const raw = await ds.query<{ n: bigint }>('SELECT count(pages_viewed) AS n FROM raw_sessions');
+      assert.equal(raw[0]?.n, 0n);
+    } finally {
+      ds.close();
+    }
   });
 
   void it('rejects a wrong delimiter', async () => {

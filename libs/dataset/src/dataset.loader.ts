@@ -33,6 +33,7 @@ import {
   CUSTOMERS_FILE,
   SESSIONS_FILE,
   type ColumnKind,
+  type ColumnSpec,
   type CustomerRow,
   type DatasetManifest,
   type FileSpec,
@@ -56,14 +57,16 @@ export interface Dataset {
   readonly connection: DuckDBConnection;
   /** Rows per file (data rows, header excluded). */
   readonly rows: { customers: number; sessions: number };
+  /** Optional columns the files leave out of their headers (see ColumnSpec.optional). */
+  readonly absent: { customers: string[]; sessions: string[] };
   /** Non-empty values that could not be typed, per file and column (all zero when strict). */
   readonly unparsable: { customers: Record<string, number>; sessions: Record<string, number> };
   /** Runs SQL on the dataset's connection and returns plain JS rows (BIGINT as bigint, timestamps as Date). */
   query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
-  /** Streams the typed customers in file order, on a connection of its own. */
-  customers(): AsyncIterable<CustomerRow>;
-  /** Streams the typed sessions in file order, on a connection of its own. */
-  sessions(): AsyncIterable<SessionRow>;
+  /** Streams the typed customers in file order, on a connection of its own (or `table`'s rows, same columns). */
+  customers(table?: string): AsyncIterable<CustomerRow>;
+  /** Streams the typed sessions in file order, on a connection of its own (or `table`'s rows, same columns). */
+  sessions(table?: string): AsyncIterable<SessionRow>;
   close(): void;
 }
 
@@ -151,8 +154,11 @@ function headerOf(spec: FileSpec): string {
   return spec.columns.map((c) => c.name).join(',');
 }
 
-/** Compares the header line with the contract; read_csv with explicit columns would not. */
-function checkHeader(path: string, spec: FileSpec, header: string): void {
+/**
+ * Compares the header line with the contract (read_csv with explicit columns would not): the contract's
+ * columns in its order, optional ones possibly left out. Returns the columns present, in file order.
+ */
+function checkHeader(path: string, spec: FileSpec, header: string): ColumnSpec[] {
   const names = header.split(',').map((n) => n.trim().replace(/^"(.*)"$/, '$1'));
   const expected = spec.columns.map((c) => c.name);
   if (names.length === 1 && expected.length > 1) {
@@ -164,22 +170,43 @@ function checkHeader(path: string, spec: FileSpec, header: string): void {
       );
     }
   }
-  for (let i = 0; i < Math.max(names.length, expected.length); i++) {
+  const present: ColumnSpec[] = [];
+  let j = 0;
+  const fail = (i: number, what: string, column: string | undefined): never => {
+    throw invalid(
+      `${path} line 1, column ${i + 1}: ${what} (expected header ${headerOf(spec)}; optional columns may be left out)`,
+      { file: path, line: 1, column },
+    );
+  };
+  for (let i = 0; i <= names.length; i++) {
     const found = names[i];
-    const want = expected[i];
-    if (found === want) continue;
-    const what =
+    // Skip the optional columns the file leaves out, up to the one it has (or to the end).
+    let k = j;
+    while (k < expected.length && expected[k] !== found && spec.columns[k]?.optional === true) k++;
+    const want = expected[k];
+    if (found === undefined) {
+      if (want !== undefined) fail(i, `missing column "${want}"`, want);
+      break;
+    }
+    if (want === found) {
+      const column = spec.columns[k];
+      if (column !== undefined) present.push(column);
+      j = k + 1;
+      continue;
+    }
+    const later = expected.indexOf(found, j);
+    if (later > k && want !== undefined) fail(i, `missing column "${want}"`, want);
+    if (want === undefined && expected.includes(found))
+      fail(i, `column "${found}" out of order or repeated`, found);
+    fail(
+      i,
       want === undefined
-        ? `unexpected extra column "${found ?? ''}"`
-        : found === undefined
-          ? `missing column "${want}"`
-          : `expected column "${want}", found "${found}"`;
-    throw invalid(`${path} line 1, column ${i + 1}: ${what} (expected header ${headerOf(spec)})`, {
-      file: path,
-      line: 1,
-      column: want ?? found,
-    });
+        ? `unexpected extra column "${found}"`
+        : `expected column "${expected[j] ?? want}", found "${found}"`,
+      expected[j] ?? found,
+    );
   }
+  return present;
 }
 
 /** Turns a DuckDB CSV reader error into one that names file, line and column. */
@@ -218,10 +245,12 @@ async function loadFile(
   dir: string,
   spec: FileSpec,
   strict: boolean,
-): Promise<{ rows: number; unparsable: Record<string, number> }> {
+): Promise<{ rows: number; unparsable: Record<string, number>; absent: string[] }> {
   const path = join(dir, spec.file);
-  checkHeader(path, spec, await readHeaderLine(path, spec));
-  const columns = spec.columns.map((c) => `${sqlString(c.name)}: 'VARCHAR'`).join(', ');
+  const present = checkHeader(path, spec, await readHeaderLine(path, spec));
+  const absent = spec.columns.filter((c) => !present.includes(c)).map((c) => c.name);
+  const fileSpec: FileSpec = { ...spec, columns: present };
+  const columns = present.map((c) => `${sqlString(c.name)}: 'VARCHAR'`).join(', ');
   const rawStore = `__raw_${spec.table}`;
   try {
     // preserve_insertion_order (DuckDB's default) keeps file order, so rowid + 2 is the file line.
@@ -229,13 +258,15 @@ async function loadFile(
       `CREATE TABLE ${rawStore} AS SELECT * FROM read_csv(${sqlString(path)}, header = true, delim = ',', quote = '"', escape = '"', columns = {${columns}}, auto_detect = false, strict_mode = true)`,
     );
   } catch (error) {
-    throw csvError(path, spec, error);
+    throw csvError(path, fileSpec, error);
   }
+  const rawColumn = (c: ColumnSpec): string =>
+    absent.includes(c.name) ? `CAST(NULL AS VARCHAR) AS ${quoteIdent(c.name)}` : quoteIdent(c.name);
   await connection.run(
-    `CREATE VIEW raw_${spec.table} AS SELECT ${spec.columns.map((c) => quoteIdent(c.name)).join(', ')}, rowid + 2 AS line FROM ${rawStore}`,
+    `CREATE VIEW raw_${spec.table} AS SELECT ${spec.columns.map(rawColumn).join(', ')}, rowid + 2 AS line FROM ${rawStore}`,
   );
 
-  const typed = spec.columns.filter((c) => c.kind !== 'string');
+  const typed = present.filter((c) => c.kind !== 'string');
   const probe = typed
     .map(
       (c) =>
@@ -276,6 +307,11 @@ async function loadFile(
   const select = spec.columns
     .map((c) => {
       const q = quoteIdent(c.name);
+      if (absent.includes(c.name)) {
+        // A transaction log has no durations: its sessions end when they start.
+        if (c.name === 'session_end') return `TRY_CAST(session_start AS TIMESTAMPTZ) AS ${q}`;
+        return `CAST(NULL AS ${SQL_TYPE[c.kind]}) AS ${q}`;
+      }
       if (c.kind === 'string') return q;
       // Every value of a column without unparsable ones casts; only the others need the check again.
       if (unparsable[c.name] === 0) return `CAST(${q} AS ${SQL_TYPE[c.kind]}) AS ${q}`;
@@ -285,7 +321,8 @@ async function loadFile(
   await connection.run(
     `CREATE TABLE ${spec.table} AS SELECT ${select}, line FROM raw_${spec.table} ORDER BY line`,
   );
-  return { rows, unparsable };
+  for (const name of absent) unparsable[name] = 0;
+  return { rows, unparsable, absent };
 }
 
 async function readManifest(dir: string): Promise<DatasetManifest | null> {
@@ -368,12 +405,13 @@ export async function openDataset(dir: string, options: OpenDatasetOptions = {})
       instance,
       connection: conn,
       rows: { customers: customers.rows, sessions: sessions.rows },
+      absent: { customers: customers.absent, sessions: sessions.absent },
       unparsable: { customers: customers.unparsable, sessions: sessions.unparsable },
       async query<T>(sql: string): Promise<T[]> {
         return (await conn.runAndReadAll(sql)).getRowObjectsJS() as T[];
       },
-      customers: () =>
-        streamRows<CustomerRow>(instance, `SELECT * FROM customers ORDER BY line`, (r) => ({
+      customers: (table = 'customers') =>
+        streamRows<CustomerRow>(instance, `SELECT * FROM ${quoteIdent(table)} ORDER BY line`, (r) => ({
           line: Number(r.line),
           customer_id: asString(r.customer_id),
           name: asString(r.name),
@@ -385,8 +423,8 @@ export async function openDataset(dir: string, options: OpenDatasetOptions = {})
           customer_since: asDate(r.customer_since),
           churned: toNumber(r.churned),
         })),
-      sessions: () =>
-        streamRows<SessionRow>(instance, `SELECT * FROM sessions ORDER BY line`, (r) => ({
+      sessions: (table = 'sessions') =>
+        streamRows<SessionRow>(instance, `SELECT * FROM ${quoteIdent(table)} ORDER BY line`, (r) => ({
           line: Number(r.line),
           session_id: asString(r.session_id),
           customer_id: asString(r.customer_id),

@@ -7,6 +7,12 @@ export type ColumnKind = 'string' | 'int' | 'float' | 'timestamp';
 export interface ColumnSpec {
   readonly name: string;
   readonly kind: ColumnKind;
+  /**
+   * The file may leave the column out of its header (a source without funnel, durations, devices,
+   * payments or demographics). An absent column loads as NULL in every row, except session_end,
+   * which is session_start (a transaction takes no time), and the dataset lists it in `absent`.
+   */
+  readonly optional?: boolean;
 }
 
 export interface FileSpec {
@@ -23,14 +29,14 @@ export const CUSTOMERS_FILE: FileSpec = {
   id: 'customer_id',
   columns: [
     { name: 'customer_id', kind: 'string' },
-    { name: 'name', kind: 'string' },
-    { name: 'email', kind: 'string' },
-    { name: 'age', kind: 'int' },
-    { name: 'gender', kind: 'string' },
-    { name: 'location', kind: 'string' },
-    { name: 'country', kind: 'string' },
+    { name: 'name', kind: 'string', optional: true },
+    { name: 'email', kind: 'string', optional: true },
+    { name: 'age', kind: 'int', optional: true },
+    { name: 'gender', kind: 'string', optional: true },
+    { name: 'location', kind: 'string', optional: true },
+    { name: 'country', kind: 'string', optional: true },
     { name: 'customer_since', kind: 'timestamp' },
-    { name: 'churned', kind: 'int' },
+    { name: 'churned', kind: 'int', optional: true },
   ],
 };
 
@@ -42,13 +48,13 @@ export const SESSIONS_FILE: FileSpec = {
     { name: 'session_id', kind: 'string' },
     { name: 'customer_id', kind: 'string' },
     { name: 'session_start', kind: 'timestamp' },
-    { name: 'session_end', kind: 'timestamp' },
-    { name: 'pages_viewed', kind: 'int' },
-    { name: 'products_added_to_cart', kind: 'int' },
+    { name: 'session_end', kind: 'timestamp', optional: true },
+    { name: 'pages_viewed', kind: 'int', optional: true },
+    { name: 'products_added_to_cart', kind: 'int', optional: true },
     { name: 'products_purchased', kind: 'int' },
     { name: 'total_spent', kind: 'float' },
-    { name: 'device_type', kind: 'string' },
-    { name: 'payment_method', kind: 'string' },
+    { name: 'device_type', kind: 'string', optional: true },
+    { name: 'payment_method', kind: 'string', optional: true },
   ],
 };
 

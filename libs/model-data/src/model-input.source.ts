@@ -1,12 +1,22 @@
 /**
  * Reads a dataset folder into what libs/model's framings take: customers and sessions through the
- * strict DuckDB loader of libs/dataset (so a malformed file fails with file, line and column), and
+ * strict DuckDB loader of libs/dataset (so a malformed file fails with file, line and column), cleaned
+ * by libs/analytics's cleaning policy (the same rows analyze keeps; a dataset the cleaning empties
+ * stops with the rule that emptied it), and
  * truth.csv's churn_probability when present (the oracle the model is compared with, never a feature).
  * Kept out of libs/model so the scoring library does not pull in DuckDB.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { toCents } from '@churnstream/churn';
+import {
+  CLEAN_TABLE,
+  Sql,
+  assertNotEmptied,
+  assessQuality,
+  cleanDataset,
+  type CleaningResult,
+} from '@churnstream/analytics';
 import { openDataset, sqlString } from '@churnstream/dataset';
 import type { CustomerRecord, SessionRecord } from '@churnstream/model';
 
@@ -19,17 +29,30 @@ export interface ModelInput {
   truth: Map<string, number> | null;
   /** Rows that could not be used (a required field empty) and why. */
   skipped: Record<string, number>;
+  /** What the cleaning dropped and repaired, per file. */
+  cleaning: CleaningResult;
+  /** Optional columns the files leave out (their features are constant and dropped by training). */
+  absent: { customers: string[]; sessions: string[] };
 }
 
-export async function readModelInput(dir: string): Promise<ModelInput> {
-  const ds = await openDataset(dir);
+export async function readModelInput(
+  dir: string,
+  options: { snapshotAt?: string } = {},
+): Promise<ModelInput> {
+  const ds = await openDataset(
+    dir,
+    options.snapshotAt === undefined ? {} : { snapshotAt: options.snapshotAt },
+  );
   const skipped: Record<string, number> = {};
   const skip = (why: string): void => {
     skipped[why] = (skipped[why] ?? 0) + 1;
   };
   try {
+    const sql = new Sql(ds.connection);
+    const cleaning = await cleanDataset(sql, ds, await assessQuality(sql, ds));
+    assertNotEmptied(cleaning, dir);
     const customers: CustomerRecord[] = [];
-    for await (const c of ds.customers()) {
+    for await (const c of ds.customers(CLEAN_TABLE.customers)) {
       if (c.customer_id === null) {
         skip('customer without customer_id');
         continue;
@@ -45,7 +68,7 @@ export async function readModelInput(dir: string): Promise<ModelInput> {
       });
     }
     const sessions: SessionRecord[] = [];
-    for await (const s of ds.sessions()) {
+    for await (const s of ds.sessions(CLEAN_TABLE.sessions)) {
       if (s.customer_id === null || s.session_start === null || s.session_end === null) {
         skip('session without customer_id, session_start or session_end');
         continue;
@@ -69,7 +92,16 @@ export async function readModelInput(dir: string): Promise<ModelInput> {
       );
       truth = new Map(rows.map((r) => [r.customer_id, r.churn_probability]));
     }
-    return { dir, snapshotAtMs: ds.snapshotAt.getTime(), customers, sessions, truth, skipped };
+    return {
+      dir,
+      snapshotAtMs: ds.snapshotAt.getTime(),
+      customers,
+      sessions,
+      truth,
+      skipped,
+      cleaning,
+      absent: ds.absent,
+    };
   } finally {
     ds.close();
   }

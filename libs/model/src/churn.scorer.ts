@@ -23,7 +23,7 @@ export interface ChurnModel {
   readonly threshold: number;
   readonly features: readonly string[];
   readonly artifact: ModelArtifact;
-  /** P(churn) of one feature vector in `features` order. */
+  /** P(churn) of one customerFeatures vector (all of FEATURE_NAMES; the model picks its `features`). */
   probability(features: readonly number[]): number;
   /** P(churn) of many vectors at once: identical values, faster (each tree is walked for all rows). */
   probabilities(rows: readonly (readonly number[])[]): Float64Array;
@@ -31,12 +31,26 @@ export interface ChurnModel {
   scoreAggregate(agg: CustomerAggregate, asOfMs: number): ChurnPrediction;
 }
 
+/**
+ * Where each of the model's features sits in customerFeatures' vector, or null when the model's
+ * features are not an in-order subset of this build's (a model may leave out features training dropped).
+ */
+function featureIndices(features: readonly string[]): number[] | null {
+  const indices: number[] = [];
+  let from = 0;
+  for (const f of features) {
+    const at = (FEATURE_NAMES as readonly string[]).indexOf(f, from);
+    if (at === -1) return null;
+    indices.push(at);
+    from = at + 1;
+  }
+  return indices;
+}
+
 /** Builds a model from an already validated artifact; refuses one whose features are not ours. */
 export function modelFromArtifact(artifact: ModelArtifact, source = 'model.json'): ChurnModel {
-  const same =
-    artifact.features.length === FEATURE_NAMES.length &&
-    artifact.features.every((f, i) => f === FEATURE_NAMES[i]);
-  if (!same || artifact.preprocessing.features_version !== FEATURES_VERSION) {
+  const indices = featureIndices(artifact.features);
+  if (indices === null || artifact.preprocessing.features_version !== FEATURES_VERSION) {
     throw new AppError(
       'MODEL_INVALID',
       `${source}: trained on features [${artifact.features.join(', ')}] v${artifact.preprocessing.features_version}; ` +
@@ -46,15 +60,17 @@ export function modelFromArtifact(artifact: ModelArtifact, source = 'model.json'
   }
   const engine: ForestEngine = loadEngine(artifact.forest);
   const threshold = artifact.threshold;
+  const all = indices.length === FEATURE_NAMES.length;
+  const select = (row: readonly number[]): readonly number[] => (all ? row : indices.map((i) => row[i] ?? 0));
   return {
     version: artifact.version,
     threshold,
     features: artifact.features,
     artifact,
-    probability: (features) => engine.predictRow(features),
-    probabilities: (rows) => engine.predictProba(rows),
+    probability: (features) => engine.predictRow(select(features)),
+    probabilities: (rows) => engine.predictProba(all ? rows : rows.map(select)),
     scoreAggregate(agg, asOfMs) {
-      const p = engine.predictRow(customerFeatures(agg, asOfMs));
+      const p = engine.predictRow(select(customerFeatures(agg, asOfMs)));
       return { churn_probability: p, churn_predicted: p >= threshold };
     },
   };

@@ -26,6 +26,8 @@ export const ModelArtifactSchema = z.object({
     as_of: z.string(),
     missing_age: finite,
     horizon_days: z.number().int().positive(),
+    /** Features left out of the forest (missing from the source, or constant in training), and why. */
+    dropped_features: z.array(z.object({ feature: z.string(), reason: z.string() })).optional(),
   }),
   training: z.object({
     data_sha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -37,6 +39,12 @@ export const ModelArtifactSchema = z.object({
     train_positive_rate: z.number(),
     snapshot_at: z.string(),
     as_of: z.string(),
+    cutoff: z.string().optional(),
+    label_end: z.string().optional(),
+    validation: z.string().optional(),
+    min_samples_leaf: z.number().int().positive().optional(),
+    max_depth: z.number().int().positive().nullable().optional(),
+    max_features: z.union([z.enum(['sqrt', 'all']), z.number().int().positive()]).optional(),
   }),
   metrics: z.record(z.string(), z.number().nullable()),
   forest: z.looseObject({ engine: z.enum(['ours', 'ml-random-forest']) }),

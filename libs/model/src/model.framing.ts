@@ -1,10 +1,11 @@
 /**
  * Turns customers and sessions into labelled examples, in one of two framings:
  *
- * - predictive (default): cutoff = snapshot_at - 60 days. Features fold only the sessions that ended by
- *   the cutoff, for customers who had joined by then; the label is 1 when the customer makes no
- *   purchase ending in (cutoff, snapshot_at]. Nothing after the cutoff reaches a feature, so this is
- *   what a shop can act on and what the live scorer (features as of the watermark) reproduces.
+ * - predictive (default): cutoff = snapshot_at - horizon (60 days unless given), or a cutoff given
+ *   with cutoff + horizon <= snapshot_at. Features fold only the sessions that ended by the cutoff,
+ *   for customers who had joined by then; the label is 1 when the customer makes no purchase ending
+ *   in (cutoff, cutoff + horizon]. Nothing after the cutoff reaches a feature, so this is what a shop
+ *   can act on and what the live scorer (features as of the watermark) reproduces.
  * - seed: the seed project's descriptive framing. Features over the whole window, as of snapshot_at,
  *   label = the churned column. Recency features then restate the label (target leakage).
  *
@@ -51,6 +52,9 @@ export interface FramingResult {
   /** The instant features are computed as of (the cutoff, or snapshot_at in the seed framing). */
   asOfMs: number;
   snapshotAtMs: number;
+  /** The label window is (asOfMs, labelEndMs]: asOfMs + horizon in the predictive framing. */
+  labelEndMs: number;
+  horizonDays: number;
   examples: Example[];
   /** Customers left out (joined after the cutoff, or no label) and why. */
   excluded: Record<string, number>;
@@ -78,17 +82,25 @@ export function buildExamples(
   sessions: readonly SessionRecord[],
   snapshotAtMs: number,
   horizonDays = DEFAULT_CHURN_WINDOW_DAYS,
+  cutoffMs?: number,
 ): FramingResult {
   const excluded: Record<string, number> = {};
   const exclude = (why: string): void => {
     excluded[why] = (excluded[why] ?? 0) + 1;
   };
-  const asOfMs = framing === 'predictive' ? snapshotAtMs - horizonDays * DAY_MS : snapshotAtMs;
+  const asOfMs = framing === 'predictive' ? (cutoffMs ?? snapshotAtMs - horizonDays * DAY_MS) : snapshotAtMs;
+  const labelEndMs = framing === 'predictive' ? asOfMs + horizonDays * DAY_MS : snapshotAtMs;
+  if (labelEndMs > snapshotAtMs) {
+    throw new RangeError(
+      `the label window (cutoff ${new Date(asOfMs).toISOString()} + ${horizonDays} days) ends after snapshot_at ` +
+        `${new Date(snapshotAtMs).toISOString()}: nothing is known about it`,
+    );
+  }
   const aggs = foldAggregates(customers, sessions, asOfMs);
   const purchasedAfter = new Set<string>();
   if (framing === 'predictive') {
     for (const s of sessions) {
-      if (s.products_purchased > 0 && s.session_end > asOfMs && s.session_end <= snapshotAtMs) {
+      if (s.products_purchased > 0 && s.session_end > asOfMs && s.session_end <= labelEndMs) {
         purchasedAfter.add(s.customer_id);
       }
     }
@@ -123,5 +135,5 @@ export function buildExamples(
     }
     examples.push({ customer_id: c.customer_id, features: customerFeatures(agg, asOfMs), label });
   }
-  return { framing, asOfMs, snapshotAtMs, examples, excluded };
+  return { framing, asOfMs, snapshotAtMs, labelEndMs, horizonDays, examples, excluded };
 }

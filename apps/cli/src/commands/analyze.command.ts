@@ -2,9 +2,8 @@
  * `analyze`: the batch analytics report of a dataset folder (issue 4). Parses options and hands over
  * to the analyze use case in @churnstream/analytics; it only adds the closing summary.
  */
-import { parseArgs } from 'node:util';
 import { analyze, fmtNumber } from '@churnstream/analytics';
-import { AppError } from '@churnstream/errors';
+import { instantOption, parseOptions, usageError } from '@churnstream/cli-options';
 import type { CliCommand } from '../cli.command';
 
 const HELP = `usage: npm run cli -- analyze --in DIR --out REPORT [options]
@@ -18,25 +17,22 @@ const HELP = `usage: npm run cli -- analyze --in DIR --out REPORT [options]
 export const command: CliCommand = {
   summary: 'data quality, cleaning, derived columns, statistics, charts and an HTML report',
   async run(argv: string[]): Promise<number> {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        in: { type: 'string' },
-        out: { type: 'string' },
-        'snapshot-at': { type: 'string' },
-        model: { type: 'string' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+    const { values } = parseOptions(argv, {
+      in: { type: 'string' },
+      out: { type: 'string' },
+      'snapshot-at': { type: 'string' },
+      model: { type: 'string' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     });
     if (values.help === true) {
       console.log(HELP);
       return 0;
     }
     if (values.in === undefined || values.out === undefined) {
-      throw new AppError('CONFIG_INVALID', `analyze needs --in DIR and --out REPORT\n\n${HELP}`);
+      throw usageError('--in DIR and --out REPORT are required');
     }
+    instantOption('snapshot-at', values['snapshot-at']);
     const started = performance.now();
     const report = await analyze({
       inDir: values.in,
@@ -50,12 +46,14 @@ export const command: CliCommand = {
     const c = q.cleaning;
     const ins = report.insights;
     const check = c.manifest_check;
+    const absentColumns = [...report.input.absent.customers, ...report.input.absent.sessions];
     console.log(
       [
         '',
         `analyze: done in ${secs.toFixed(2)} s -> ${values.out}/index.html`,
         `  input      ${fmtNumber(q.files.customers.rows)} customers, ${fmtNumber(q.files.sessions.rows)} sessions, snapshot_at ${report.input.snapshot_at}`,
-        `  quality    nulls ${fmtNumber(sum(q.files.customers.nulls))} + ${fmtNumber(sum(q.files.sessions.nulls))}, ` +
+        `  quality    nulls ${fmtNumber(sum(q.files.customers.nulls, report.input.absent.customers))} + ` +
+          `${fmtNumber(sum(q.files.sessions.nulls, report.input.absent.sessions))}${absentColumns.length > 0 ? ' (absent columns not counted)' : ''}, ` +
           `duplicate rows ${fmtNumber(q.files.customers.duplicate_rows)} + ${fmtNumber(q.files.sessions.duplicate_rows)}, ` +
           `duplicate ids ${fmtNumber(q.files.customers.duplicate_ids)} + ${fmtNumber(q.files.sessions.duplicate_ids)}, ` +
           `invalid ${fmtNumber(sum(q.files.customers.invalid))} + ${fmtNumber(sum(q.files.sessions.invalid))} (customers + sessions)`,
@@ -69,8 +67,13 @@ export const command: CliCommand = {
           `label differs from the file's for ${fmtNumber(report.label_check.mismatched)}`,
         `  spend      median ${fmtNumber(ins.spend.median_x)} churned vs ${fmtNumber(ins.spend.median_y)} active, ` +
           `Mann-Whitney p ${ins.spend.p_value < 1e-4 ? ins.spend.p_value.toExponential(1) : ins.spend.p_value.toFixed(4)}`,
-        `  time       median mean session ${fmtNumber((ins.session_time.median_x ?? 0) / 60)} vs ${fmtNumber((ins.session_time.median_y ?? 0) / 60)} min`,
+        `  time       ${absentColumns.includes('session_end') ? 'no durations (no session_end column); ' : ''}median mean session ${fmtNumber((ins.session_time.median_x ?? 0) / 60)} vs ${fmtNumber((ins.session_time.median_y ?? 0) / 60)} min`,
         `  inactivity AUC ${fmtNumber(ins.inactivity.auc, 3)} (near-circular under the label)`,
+        ...(absentColumns.length > 0
+          ? [
+              `  absent     ${absentColumns.join(', ')}: left out ${report.skipped.map((s) => s.what).join(', ')}`,
+            ]
+          : []),
         `  files      quality.json, summary.json, clean/, sessions_enriched.csv, customer_features.csv, charts/ (${report.charts.length} charts), index.html` +
           (report.model === null ? '' : ', model section'),
       ].join('\n'),
@@ -79,6 +82,6 @@ export const command: CliCommand = {
   },
 };
 
-function sum(record: Record<string, number>): number {
-  return Object.values(record).reduce((a, n) => a + n, 0);
+function sum(record: Record<string, number>, except: readonly string[] = []): number {
+  return Object.entries(record).reduce((a, [column, n]) => (except.includes(column) ? a : a + n), 0);
 }

@@ -5,8 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { AppError } from '@churnstream/errors';
+import {
+  choiceOption,
+  instantOption,
+  numberOption,
+  parseOptions,
+  usageError,
+} from '@churnstream/cli-options';
 import { writeBatchDataset } from '@churnstream/dataset-writer';
 import {
   DEFAULT_GENERATE_OPTIONS,
@@ -29,22 +34,13 @@ const HELP = `usage: npm run cli -- generate [options]
   --format csv|ndjson file format (default csv)
   --dirty RATE        share of rows to corrupt, 0..1 (default 0); counts go to manifest.json`;
 
-function integer(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
-    throw new AppError('CONFIG_INVALID', `--${name}: expected a non-negative integer, got "${value}"`);
-  }
-  return n;
-}
-
 function loadScenario(file: string | undefined): Scenario {
   if (file === undefined) return resolveScenario({});
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (cause) {
-    throw new AppError('CONFIG_INVALID', `--scenario ${file}: ${(cause as Error).message}`, { cause });
+    throw usageError(`--scenario ${file}: ${(cause as Error).message}`, cause);
   }
   return scenarioFromJson(text, `--scenario ${file}`);
 }
@@ -76,37 +72,27 @@ function progressLine(): (phase: string, done: number, total: number) => void {
 }
 
 function generate(argv: string[]): number {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      customers: { type: 'string' },
-      sessions: { type: 'string' },
-      seed: { type: 'string' },
-      out: { type: 'string' },
-      'snapshot-at': { type: 'string' },
-      scenario: { type: 'string' },
-      format: { type: 'string' },
-      dirty: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+  const { values } = parseOptions(argv, {
+    customers: { type: 'string' },
+    sessions: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    'snapshot-at': { type: 'string' },
+    scenario: { type: 'string' },
+    format: { type: 'string' },
+    dirty: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help === true) {
     console.log(HELP);
     return 0;
   }
-  const format = values.format ?? 'csv';
-  if (format !== 'csv' && format !== 'ndjson') {
-    throw new AppError('CONFIG_INVALID', `--format: expected csv or ndjson, got "${format}"`);
-  }
-  const dirtyRate = values.dirty === undefined ? 0 : Number(values.dirty);
-  if (!(dirtyRate >= 0 && dirtyRate <= 1)) {
-    throw new AppError('CONFIG_INVALID', `--dirty: expected a rate between 0 and 1, got "${values.dirty}"`);
-  }
-  const snapshotAt = values['snapshot-at'] ?? DEFAULT_GENERATE_OPTIONS.snapshotAt;
-  if (!Number.isFinite(Date.parse(snapshotAt))) {
-    throw new AppError('CONFIG_INVALID', `--snapshot-at: not an ISO-8601 time: "${snapshotAt}"`);
-  }
+  const format = choiceOption('format', values.format, ['csv', 'ndjson'], 'csv');
+  const dirtyRate = numberOption('dirty', values.dirty, { min: 0, max: 1 }, 0);
+  const snapshotAt =
+    instantOption('snapshot-at', values['snapshot-at']) ?? DEFAULT_GENERATE_OPTIONS.snapshotAt;
+  const integer = (name: string, value: string | undefined, fallback: number): number =>
+    numberOption(name, value, { integer: true, min: 0 }, fallback);
   const outDir = resolve(values.out ?? 'out/dataset');
 
   const started = performance.now();
@@ -116,7 +102,12 @@ function generate(argv: string[]): number {
   const population = generatePopulation({
     customers,
     sessions,
-    seed: integer('seed', values.seed, DEFAULT_GENERATE_OPTIONS.seed),
+    seed: numberOption(
+      'seed',
+      values.seed,
+      { integer: true, min: 0, max: 4294967295 },
+      DEFAULT_GENERATE_OPTIONS.seed,
+    ),
     snapshotAt,
     scenario: loadScenario(values.scenario),
   });

@@ -7,9 +7,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseOptions, usageError } from '@churnstream/cli-options';
 import { customerFeatures } from '@churnstream/churn';
-import { AppError } from '@churnstream/errors';
 import { foldAggregates, loadModel } from '@churnstream/model';
 import { readModelInput } from '@churnstream/model-data';
 import type { CliCommand } from '../cli.command';
@@ -23,25 +22,21 @@ const HELP = `usage: npm run cli -- score --model MODELDIR/model.json --in DIR -
 export const command: CliCommand = {
   summary: 'score every customer of a dataset with a trained model (features as of snapshot_at)',
   async run(argv: string[]): Promise<number> {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        model: { type: 'string' },
-        in: { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+    const { values } = parseOptions(argv, {
+      model: { type: 'string' },
+      in: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     });
     if (values.help === true) {
       console.log(HELP);
       return 0;
     }
     if (values.model === undefined || values.in === undefined || values.out === undefined) {
-      throw new AppError('CONFIG_INVALID', `--model, --in and --out are required\n\n${HELP}`);
+      throw usageError('--model FILE, --in DIR and --out FILE are required');
     }
     if (!existsSync(resolve(values.in))) {
-      throw new AppError('CONFIG_INVALID', `--in ${resolve(values.in)}: no such dataset folder`);
+      throw usageError(`--in ${resolve(values.in)}: no such dataset folder`);
     }
     const started = performance.now();
     const model = await loadModel(resolve(values.model));

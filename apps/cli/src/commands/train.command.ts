@@ -6,10 +6,23 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { AppError } from '@churnstream/errors';
-import { DEFAULT_ENGINE, ENGINE_NAMES, isEngineName } from '@churnstream/forest';
-import { buildExamples, DEFAULT_TRAIN_OPTIONS, FRAMINGS, trainModel, type Framing } from '@churnstream/model';
+import {
+  choiceOption,
+  instantOption,
+  numberOption,
+  parseOptions,
+  usageError,
+} from '@churnstream/cli-options';
+import { DAY_MS, DEFAULT_CHURN_WINDOW_DAYS } from '@churnstream/churn';
+import { DEFAULT_ENGINE, ENGINE_NAMES } from '@churnstream/forest';
+import {
+  buildExamples,
+  DEFAULT_TRAIN_OPTIONS,
+  FRAMINGS,
+  trainModel,
+  type Framing,
+  type FramingResult,
+} from '@churnstream/model';
 import { readModelInput } from '@churnstream/model-data';
 import type { CliCommand } from '../cli.command';
 
@@ -23,20 +36,23 @@ const HELP = `usage: npm run cli -- train --in DIR --out MODELDIR [options]
   --trees N             trees in the forest (default ${DEFAULT_TRAIN_OPTIONS.trees})
   --seed N              seed of the split, the bootstrap and the feature draws (default ${DEFAULT_TRAIN_OPTIONS.seed})
   --test-size X         share of customers held out, stratified (default ${DEFAULT_TRAIN_OPTIONS.testSize})
-  --threshold X         probability at or above which churn is predicted (default ${DEFAULT_TRAIN_OPTIONS.threshold})`;
+  --threshold X         probability at or above which churn is predicted (default ${DEFAULT_TRAIN_OPTIONS.threshold})
 
-function numberOption(
-  name: string,
-  value: string | undefined,
-  fallback: number,
-  ok: (n: number) => boolean,
-): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (value.trim() === '' || !ok(n))
-    throw new AppError('CONFIG_INVALID', `--${name}: invalid value "${value}"`);
-  return n;
-}
+framing (predictive):
+  --snapshot-at ISO     the data's "now" (default: manifest.json's snapshot_at); later sessions are ignored
+  --horizon-days N      label = no purchase in the N days after the cutoff (default ${DEFAULT_CHURN_WINDOW_DAYS})
+  --cutoff ISO          features as of this instant (default snapshot_at - horizon); cutoff + horizon <= snapshot_at
+  --validation NAME     random (default): customers split at random, stratified, --test-size held out;
+                        out-of-time: train on the framing at --train-cutoff, test on the one at --cutoff
+  --train-cutoff ISO    with out-of-time: the training framing's cutoff (default cutoff - horizon)
+
+forest regularisation (engine ours):
+  --min-samples-leaf N  fewest training customers in a leaf (default ${DEFAULT_TRAIN_OPTIONS.minSamplesLeaf})
+  --max-depth N         deepest a tree grows (default none: leaves stop it)
+  --max-features F      features tried per split: sqrt | all | a count (default ${String(DEFAULT_TRAIN_OPTIONS.maxFeatures)})
+
+metrics.json and the report compare the forest with recency alone and an RFM logistic regression on
+the same test rows, and say so first when the forest does not beat them.`;
 
 function progressLine(): (done: number, total: number) => void {
   let started: number | null = null;
@@ -61,81 +77,136 @@ const f3 = (x: number | null): string => (x === null || !Number.isFinite(x) ? 'n
 export const command: CliCommand = {
   summary: 'train the churn random forest and write model.json, metrics.json and the evaluation CSVs',
   async run(argv: string[]): Promise<number> {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        in: { type: 'string' },
-        out: { type: 'string' },
-        framing: { type: 'string' },
-        engine: { type: 'string' },
-        trees: { type: 'string' },
-        seed: { type: 'string' },
-        'test-size': { type: 'string' },
-        threshold: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+    const { values } = parseOptions(argv, {
+      in: { type: 'string' },
+      out: { type: 'string' },
+      framing: { type: 'string' },
+      engine: { type: 'string' },
+      trees: { type: 'string' },
+      seed: { type: 'string' },
+      'test-size': { type: 'string' },
+      threshold: { type: 'string' },
+      'snapshot-at': { type: 'string' },
+      cutoff: { type: 'string' },
+      'horizon-days': { type: 'string' },
+      validation: { type: 'string' },
+      'train-cutoff': { type: 'string' },
+      'min-samples-leaf': { type: 'string' },
+      'max-depth': { type: 'string' },
+      'max-features': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     });
     if (values.help === true) {
       console.log(HELP);
       return 0;
     }
     if (values.in === undefined || values.out === undefined) {
-      throw new AppError('CONFIG_INVALID', `--in and --out are required\n\n${HELP}`);
+      throw usageError('--in DIR and --out MODELDIR are required');
     }
-    const framing = (values.framing ?? 'predictive') as Framing;
-    if (!FRAMINGS.includes(framing)) {
-      throw new AppError('CONFIG_INVALID', `--framing: expected ${FRAMINGS.join(' or ')}, got "${framing}"`);
-    }
-    const engine = values.engine ?? DEFAULT_ENGINE;
-    if (!isEngineName(engine)) {
-      throw new AppError(
-        'CONFIG_INVALID',
-        `--engine: expected ${ENGINE_NAMES.join(' or ')}, got "${engine}"`,
-      );
-    }
+    const framing: Framing = choiceOption('framing', values.framing, FRAMINGS, 'predictive');
+    const engine = choiceOption('engine', values.engine, ENGINE_NAMES, DEFAULT_ENGINE);
     const options = {
       ...DEFAULT_TRAIN_OPTIONS,
       engine,
-      trees: numberOption(
-        'trees',
-        values.trees,
-        DEFAULT_TRAIN_OPTIONS.trees,
-        (n) => Number.isInteger(n) && n > 0,
-      ),
-      seed: numberOption(
-        'seed',
-        values.seed,
-        DEFAULT_TRAIN_OPTIONS.seed,
-        (n) => Number.isInteger(n) && n >= 0,
-      ),
+      trees: numberOption('trees', values.trees, { integer: true, min: 1 }, DEFAULT_TRAIN_OPTIONS.trees),
+      seed: numberOption('seed', values.seed, { integer: true, min: 0 }, DEFAULT_TRAIN_OPTIONS.seed),
       testSize: numberOption(
         'test-size',
         values['test-size'],
+        { above: 0, below: 1 },
         DEFAULT_TRAIN_OPTIONS.testSize,
-        (n) => n > 0 && n < 1,
       ),
       threshold: numberOption(
         'threshold',
         values.threshold,
+        { min: 0, max: 1 },
         DEFAULT_TRAIN_OPTIONS.threshold,
-        (n) => n >= 0 && n <= 1,
       ),
     };
+    const maxFeatures = values['max-features'];
+    const regularisation = {
+      minSamplesLeaf: numberOption(
+        'min-samples-leaf',
+        values['min-samples-leaf'],
+        { integer: true, min: 1 },
+        DEFAULT_TRAIN_OPTIONS.minSamplesLeaf,
+      ),
+      maxDepth: numberOption('max-depth', values['max-depth'], { integer: true, min: 1 }) ?? null,
+      maxFeatures:
+        maxFeatures === 'sqrt' || maxFeatures === 'all'
+          ? maxFeatures
+          : (numberOption('max-features', maxFeatures, { integer: true, min: 1 }) ??
+            DEFAULT_TRAIN_OPTIONS.maxFeatures),
+    };
+    const horizonDays = numberOption(
+      'horizon-days',
+      values['horizon-days'],
+      { integer: true, min: 1 },
+      DEFAULT_CHURN_WINDOW_DAYS,
+    );
+    const snapshotAt = instantOption('snapshot-at', values['snapshot-at']);
+    const cutoff = instantOption('cutoff', values.cutoff);
+    const trainCutoff = instantOption('train-cutoff', values['train-cutoff']);
+    const validation = choiceOption('validation', values.validation, ['random', 'out-of-time'], 'random');
+    if (trainCutoff !== undefined && validation !== 'out-of-time') {
+      throw usageError('--train-cutoff: only applies with --validation out-of-time');
+    }
+    if (framing === 'seed' && (cutoff !== undefined || validation !== 'random')) {
+      throw usageError('--cutoff and --validation out-of-time apply to the predictive framing only');
+    }
     const inDir = resolve(values.in);
-    if (!existsSync(inDir)) throw new AppError('CONFIG_INVALID', `--in ${inDir}: no such dataset folder`);
+    if (!existsSync(inDir)) throw usageError(`--in ${inDir}: no such dataset folder`);
     const outDir = resolve(values.out);
 
     const started = performance.now();
-    const input = await readModelInput(inDir);
-    const framed = buildExamples(framing, input.customers, input.sessions, input.snapshotAtMs);
+    const input = await readModelInput(inDir, snapshotAt === undefined ? {} : { snapshotAt });
+    const frame = (cutoffMs: number | undefined, option: string): FramingResult => {
+      try {
+        return buildExamples(
+          framing,
+          input.customers,
+          input.sessions,
+          input.snapshotAtMs,
+          horizonDays,
+          cutoffMs,
+        );
+      } catch (error) {
+        if (error instanceof RangeError) throw usageError(`${option}: ${error.message}`);
+        throw error;
+      }
+    };
+    const testCutoffMs = cutoff === undefined ? undefined : Date.parse(cutoff);
+    const testFramed = validation === 'out-of-time' ? frame(testCutoffMs, '--cutoff') : undefined;
+    const framed =
+      testFramed === undefined
+        ? frame(testCutoffMs, '--cutoff')
+        : frame(
+            trainCutoff === undefined ? testFramed.asOfMs - horizonDays * DAY_MS : Date.parse(trainCutoff),
+            '--train-cutoff',
+          );
+    if (testFramed !== undefined && framed.labelEndMs > testFramed.asOfMs) {
+      throw usageError(
+        `--train-cutoff: the training labels (to ${new Date(framed.labelEndMs).toISOString()}) would reach past the test cutoff ${new Date(testFramed.asOfMs).toISOString()}`,
+      );
+    }
     const readSecs = (performance.now() - started) / 1000;
     process.stderr.write(
       `train: ${framed.examples.length.toLocaleString('en')} customers framed (${framing}, as of ` +
         `${new Date(framed.asOfMs).toISOString()}) in ${readSecs.toFixed(1)}s; fitting ${options.trees} trees (${engine})\n`,
     );
     const modelStarted = performance.now();
-    const result = trainModel(framed, input.truth, { ...options, progress: progressLine() });
+    const result = trainModel(
+      framed,
+      input.truth,
+      {
+        ...options,
+        ...regularisation,
+        absentColumns: [...input.absent.customers, ...input.absent.sessions],
+        progress: progressLine(),
+      },
+      undefined,
+      testFramed,
+    );
     const modelSecs = (performance.now() - modelStarted) / 1000;
     const { metrics, artifact } = result;
 
@@ -154,7 +225,22 @@ export const command: CliCommand = {
       .slice(0, 5)
       .map((f) => `${f.feature} ${f.importance.toFixed(3)}`)
       .join(', ');
+    const w = metrics.framing_window;
     const lines = [
+      '',
+      `train: ${metrics.verdict}`,
+      ...[{ name: 'forest', roc_auc: metrics.roc_auc, pr_auc: metrics.pr_auc }, ...metrics.baselines].map(
+        (b) => `  ${b.name.padEnd(24)} ROC AUC ${f3(b.roc_auc)}  PR AUC ${f3(b.pr_auc)}`,
+      ),
+      `  framing   cutoff ${w.cutoff}, label window ${w.horizon_days} days to ${w.label_end}` +
+        (metrics.validation === 'out-of-time'
+          ? `; out-of-time test: cutoff ${w.test_cutoff}, labels to ${w.test_label_end}`
+          : `; random ${options.testSize} of customers held out`),
+      `  forest    min samples per leaf ${regularisation.minSamplesLeaf}, max depth ${regularisation.maxDepth ?? 'none'}, ` +
+        `features per split ${String(regularisation.maxFeatures)}`,
+      ...(metrics.dropped_features.length > 0
+        ? [`  dropped   ${metrics.dropped_features.map((d) => `${d.feature} (${d.reason})`).join('; ')}`]
+        : []),
       '',
       result.reportText,
       `train: model ${artifact.version} (${framing} framing, ${engine} engine, ${options.trees} trees, seed ${options.seed})`,
