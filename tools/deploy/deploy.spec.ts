@@ -640,7 +640,7 @@ describe('Grafana provisioning and dashboard', () => {
     assert.match(exprs, /rate\(churnstream_events_in_total/);
     assert.match(exprs, /churnstream_consumer_lag/);
     // The lag panel is per group: the groups are the ones contracts names.
-    assert.deepEqual(Object.keys(consumerGroups()).sort(), ['features', 'indexer', 'scoring']);
+    assert.deepEqual(Object.keys(consumerGroups()).sort(), ['evaluator', 'features', 'indexer', 'scoring']);
   });
 
   it('mirror the Kibana panels: seed charts, segment churn rates and the at-risk table', () => {

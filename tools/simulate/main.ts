@@ -114,6 +114,7 @@ async function main(): Promise<number> {
 
     let lastPrint = 0;
     await waitCaughtUp(kafka, config, {
+      evaluator: true,
       timeoutMs: Number(values.timeout) * 1000,
       onPoll: (lags) => {
         if (Date.now() - lastPrint < 5_000) return;

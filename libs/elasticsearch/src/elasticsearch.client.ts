@@ -27,5 +27,6 @@ export function indexNames(prefix: string) {
     customers: `${prefix}-customers`,
     sessions: `${prefix}-sessions`,
     scores: `${prefix}-scores`,
+    evaluations: `${prefix}-evaluations`,
   } as const;
 }

@@ -7,8 +7,15 @@ export interface GroupLag {
   lag: number;
 }
 
-/** Consumer lag of each of the pipeline's groups on the topics it reads. */
-export async function pipelineLag(kafka: Kafka, topicPrefix: string): Promise<GroupLag[]> {
+/**
+ * Consumer lag of each of the pipeline's groups on the topics it reads. The evaluator's group only
+ * with `evaluator: true` (runs without the evaluator would otherwise wait on a group nobody consumes).
+ */
+export async function pipelineLag(
+  kafka: Kafka,
+  topicPrefix: string,
+  options: { evaluator?: boolean } = {},
+): Promise<GroupLag[]> {
   const topics = topicNames(topicPrefix);
   const groups = consumerGroups(topicPrefix);
   const reads: [string, string[]][] = [
@@ -16,6 +23,7 @@ export async function pipelineLag(kafka: Kafka, topicPrefix: string): Promise<Gr
     [groups.scoring, [topics.features]],
     [groups.indexer, [topics.activity, topics.features, topics.flags, topics.scores]],
   ];
+  if (options.evaluator) reads.push([groups.evaluator, [topics.activity, topics.scores]]);
   return Promise.all(
     reads.map(async ([group, groupTopics]) => ({
       group,

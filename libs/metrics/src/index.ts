@@ -1,2 +1,3 @@
 export * from './classification.metrics';
 export * from './permutation.importance';
+export * from './distribution.metrics';

@@ -4,3 +4,4 @@ export * from './model.artifact';
 export * from './churn.scorer';
 export * from './model.training';
 export * from './model.loader';
+export * from './drift.reference';

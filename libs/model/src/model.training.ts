@@ -26,6 +26,7 @@ import {
   type ConfusionMatrix,
 } from '@churnstream/metrics';
 import { ARTIFACT_FORMAT, modelVersion, type ModelArtifact } from './model.artifact';
+import { driftReference } from './drift.reference';
 import { stratifiedSplit } from './dataset.split';
 import type { FramingResult } from './model.framing';
 
@@ -247,6 +248,11 @@ export function trainModel(
       oracle_roc_auc: metrics.oracle_roc_auc,
       accuracy: report.accuracy,
     },
+    reference: driftReference(
+      FEATURE_NAMES,
+      train.map((e) => e.features),
+      yProb,
+    ),
     forest: engine.toJSON(),
   };
 
