@@ -14,6 +14,22 @@ const weights = (keys: readonly string[]) =>
     .strictObject(Object.fromEntries(keys.map((k) => [k, z.number().nonnegative()])))
     .refine((w) => Object.values(w).some((v) => v > 0), 'at least one weight must be positive');
 
+/**
+ * A change scheduled at a simulated date: from `fromDay` days after window_start on, for the
+ * customers of `country` (everyone when absent), the lapse hazard and/or item prices are multiplied.
+ * The streaming generator and the batch generator draw from the same population model, so the same
+ * seed and scenario give the same data on both paths.
+ */
+export const ScheduledChangeSchema = z.strictObject({
+  fromDay: z.number().min(0),
+  country: z.string().min(1).optional(),
+  /** 3 = three times as likely to lapse per day from then on (not yet lapsed customers only). */
+  lapseHazardFactor: z.number().positive().max(1000).optional(),
+  /** 1.2 = item prices of sessions starting from then on are 20% higher. */
+  priceFactor: z.number().positive().max(100).optional(),
+});
+export type ScheduledChange = z.infer<typeof ScheduledChangeSchema>;
+
 export const ScenarioSchema = z.strictObject({
   /** Days of session history before snapshot_at that the dataset records (window_start = snapshot_at - windowDays). */
   windowDays: z.number().int().min(61).max(3650),
@@ -97,6 +113,33 @@ export const ScenarioSchema = z.strictObject({
   locales: z
     .array(z.strictObject({ locale: z.string().min(1), country: z.string().min(1), weight: positive }))
     .min(1),
+  /** Changes at simulated dates (drift you can provoke), in any order; none by default. */
+  changes: z.array(ScheduledChangeSchema).max(100),
+}).superRefine((scenario, ctx) => {
+  const countries = new Set(scenario.locales.map((l) => l.country));
+  scenario.changes.forEach((change, i) => {
+    if (change.fromDay > scenario.windowDays) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['changes', i, 'fromDay'],
+        message: `after the window's last day (${scenario.windowDays})`,
+      });
+    }
+    if (change.country !== undefined && !countries.has(change.country)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['changes', i, 'country'],
+        message: `not a country of the locales (${[...countries].join(', ')})`,
+      });
+    }
+    if (change.lapseHazardFactor === undefined && change.priceFactor === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['changes', i],
+        message: 'changes nothing: give lapseHazardFactor and/or priceFactor',
+      });
+    }
+  });
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;
 
@@ -165,6 +208,7 @@ export const DEFAULT_SCENARIO: Scenario = {
     { locale: 'en_CA', country: 'Canada', weight: 0.04 },
     { locale: 'en_AU', country: 'Australia', weight: 0.04 },
   ],
+  changes: [],
 };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
