@@ -5,3 +5,4 @@ export * from './search.queries';
 export * from './bulk.writer';
 export * from './search.elasticsearch';
 export * from './search.evaluations';
+export * from './search.dashboard.queries';
