@@ -22,7 +22,7 @@ import {
 import { TopicIndexGaugePublisher } from './evaluation.publisher';
 import { EvaluatorConsumer } from './evaluator.consumer';
 import { EVALUATOR_LOGGER, EVALUATOR_PRODUCER, EVALUATOR_TOPICS } from './evaluator.tokens';
-import { modelReferences } from './model.references';
+import { modelReferences, scoreInputs } from './model.references';
 
 /** The evaluator: grades each churn score once its 60-day horizon has passed, and watches drift. */
 @Module({})
@@ -40,7 +40,11 @@ export class EvaluatorModule {
       ],
       providers: [
         { provide: EVALUATOR_LOGGER, useValue: logger },
-        { provide: EVALUATOR_TOPICS, useFactory: (c: Config) => topicNames(c.TOPIC_PREFIX), inject: [CONFIG] },
+        {
+          provide: EVALUATOR_TOPICS,
+          useFactory: (c: Config) => topicNames(c.TOPIC_PREFIX),
+          inject: [CONFIG],
+        },
         eventProducerProvider(EVALUATOR_PRODUCER),
         {
           provide: EvaluationService,
@@ -72,7 +76,7 @@ export class EvaluatorModule {
               new EvaluationStore(redis, `${c.REDIS_KEY_PREFIX}${c.TOPIC_PREFIX}:`, HORIZON_MS),
               publisher,
               references,
-              () => null,
+              scoreInputs,
               partitions,
             );
           },

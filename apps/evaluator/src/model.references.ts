@@ -1,5 +1,6 @@
-import type { ReferenceLookup } from '@churnstream/evaluation';
-import { type DriftReference, loadModel } from '@churnstream/model';
+import { FEATURE_NAMES, customerFeatures } from '@churnstream/churn';
+import type { ReferenceLookup, ScoreInputs } from '@churnstream/evaluation';
+import { type DriftReference, aggregateFromDto, loadModel } from '@churnstream/model';
 
 const RELOAD_AFTER_MS = 5_000;
 
@@ -25,3 +26,9 @@ export function modelReferences(path: string, onError: (message: string) => void
     return known.get(version) ?? null;
   };
 }
+
+/** The model inputs of a score, from the aggregate it carries, as of its watermark (as scoring did). */
+export const scoreInputs: ScoreInputs = (score) => {
+  const values = customerFeatures(aggregateFromDto(score.aggregate), Date.parse(score.watermark));
+  return Object.fromEntries(FEATURE_NAMES.map((name, i) => [name, values[i] ?? 0]));
+};

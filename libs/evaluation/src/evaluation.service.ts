@@ -75,7 +75,7 @@ export class EvaluationService {
   private async applyScoresNow(scores: readonly ChurnScore[]) {
     const predictions: PredictionFact[] = [];
     for (const s of scores) {
-      const issuedAt = Date.parse(s.event_time);
+      const issuedAt = Date.parse(s.watermark);
       const reference = await this.references(s.model_version);
       const bins = reference ? driftBins(reference, s.churn_probability, this.inputs(s)) : null;
       predictions.push({

@@ -2,8 +2,8 @@
  * What the online evaluation grades, defined once for the evaluator and for the offline check.
  *
  * - A **prediction** is one churn_score event: customer c, probability p, model version m, issued at
- *   t = the score's event_time, which is the features watermark of the aggregate it scored (every
- *   session of c ending at or before t had been folded in). Every score counts, so a customer scored
+ *   t = the score's watermark (also its event_time): the features watermark of the aggregate it
+ *   scored, so every session of c ending at or before t had been folded in. Every score counts, so a customer scored
  *   five times in a day makes five predictions of that day.
  * - Its **day** is the UTC date of t; metrics are per (day, model version).
  * - Its **horizon** is (t, t + 60 days]: the window of the training label, which is "no purchase

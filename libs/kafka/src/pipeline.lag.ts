@@ -21,7 +21,7 @@ export async function pipelineLag(
   const reads: [string, string[]][] = [
     [groups.features, [topics.activity]],
     [groups.scoring, [topics.features]],
-    [groups.indexer, [topics.activity, topics.features, topics.flags, topics.scores]],
+    [groups.indexer, [topics.sessions, topics.scores]],
   ];
   if (options.evaluator) reads.push([groups.evaluator, [topics.activity, topics.scores]]);
   return Promise.all(

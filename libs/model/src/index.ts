@@ -5,3 +5,4 @@ export * from './churn.scorer';
 export * from './model.training';
 export * from './model.loader';
 export * from './drift.reference';
+export * from './aggregate.mapper';
