@@ -147,7 +147,11 @@ describe('the evaluator: online AUC and Brier per day equal the offline computat
     await evaluator.exited;
     const restarted = startService(root, spec('evaluator'), env);
     running.push(restarted);
-    assert.equal(await waitHealthy(restarted, 180_000), true, `evaluator restarted (log ${restarted.logPath})`);
+    assert.equal(
+      await waitHealthy(restarted, 180_000),
+      true,
+      `evaluator restarted (log ${restarted.logPath})`,
+    );
 
     assert.equal(await generator.exited, 0, `generator finished (log ${generator.logPath})`);
     await waitCaughtUp(kafka, loadConfig(env), { timeoutMs: 600_000, evaluator: true });
@@ -231,14 +235,19 @@ describe('the evaluator: online AUC and Brier per day equal the offline computat
       online.some((d) => d.roc_auc !== null && d.roc_auc > 0.5),
       'the model ranks better than chance on some day',
     );
-    assert.ok(online.every((d) => d.score_psi !== null), 'score drift measured against the artifact');
+    assert.ok(
+      online.every((d) => d.score_psi !== null),
+      'score drift measured against the artifact',
+    );
 
     const metrics = await (await fetch(`http://127.0.0.1:${restarted.spec.port}/metrics`)).text();
     const day = online.find((d) => d.roc_auc !== null);
     assert.ok(day);
     assert.match(
       metrics,
-      new RegExp(`churnstream_evaluation_roc_auc\\{[^}]*day="${day.day}"[^}]*\\} ${String(day.roc_auc).slice(0, 6)}`),
+      new RegExp(
+        `churnstream_evaluation_roc_auc\\{[^}]*day="${day.day}"[^}]*\\} ${String(day.roc_auc).slice(0, 6)}`,
+      ),
     );
   });
 });

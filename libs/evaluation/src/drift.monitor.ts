@@ -45,10 +45,7 @@ export function driftSummary(reference: DriftReference | null, counts: DriftCoun
   const fill = (n: number, got: readonly number[] | undefined) =>
     Array.from({ length: n }, (_, k) => got?.[k] ?? 0);
   const scorePsi = finite(
-    populationStabilityIndex(
-      reference.score.counts,
-      fill(reference.score.counts.length, counts.score),
-    ),
+    populationStabilityIndex(reference.score.counts, fill(reference.score.counts.length, counts.score)),
   );
   const featurePsi: Record<string, number> = {};
   for (const [name, dist] of Object.entries(reference.features)) {

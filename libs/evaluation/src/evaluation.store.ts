@@ -89,7 +89,11 @@ export class EvaluationStore {
     const run = (this.redis as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)
       .churnstreamEvaluate;
     if (!run) throw new Error('the evaluation script is not defined on this Redis client');
-    const [wm, accepted, matured] = (await run.call(this.redis, this.prefix, argv)) as [string, number, number];
+    const [wm, accepted, matured] = (await run.call(this.redis, this.prefix, argv)) as [
+      string,
+      number,
+      number,
+    ];
     return { watermark_ms: Number(wm), accepted, matured };
   }
 

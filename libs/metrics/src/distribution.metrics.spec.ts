@@ -15,7 +15,13 @@ describe('calibrationTable', () => {
     assert.equal(table.length, 10);
     assert.deepEqual(table[0], { lower: 0, upper: 0.1, count: 2, mean_predicted: 0.065, observed_rate: 0.5 });
     assert.deepEqual(table[9], { lower: 0.9, upper: 1, count: 2, mean_predicted: 0.975, observed_rate: 1 });
-    assert.deepEqual(table[5], { lower: 0.5, upper: 0.6, count: 0, mean_predicted: null, observed_rate: null });
+    assert.deepEqual(table[5], {
+      lower: 0.5,
+      upper: 0.6,
+      count: 0,
+      mean_predicted: null,
+      observed_rate: null,
+    });
   });
 
   it('bins 0.1 into the second decile, as [k/10, (k+1)/10) says', () => {
@@ -29,7 +35,13 @@ describe('quantileEdges', () => {
   it('gives equal-count bins on distinct values and fewer bins for a discrete sample', () => {
     const edges = quantileEdges(Array.from({ length: 100 }, (_, i) => i));
     assert.equal(edges.length, 9);
-    assert.deepEqual(histogram(edges, Array.from({ length: 100 }, (_, i) => i)), new Array(10).fill(10));
+    assert.deepEqual(
+      histogram(
+        edges,
+        Array.from({ length: 100 }, (_, i) => i),
+      ),
+      new Array(10).fill(10),
+    );
     assert.deepEqual(quantileEdges([0, 0, 0, 1, 1, 1, 2, 2, 2, 2]), [0.5, 1.5]);
   });
 

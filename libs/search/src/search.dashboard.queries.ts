@@ -73,7 +73,11 @@ export function atRiskBody(params: z.output<typeof AtRiskParamsSchema>): Body {
     ],
     query: {
       bool: {
-        filter: [{ exists: { field: 'churn_score' } }, { term: { churned: false } }, ...segmentFilters(params)],
+        filter: [
+          { exists: { field: 'churn_score' } },
+          { term: { churned: false } },
+          ...segmentFilters(params),
+        ],
       },
     },
     sort: [{ churn_score: 'desc' }, { customer_id: 'asc' }],
@@ -167,7 +171,12 @@ export function scoreTrendBody(): Body {
     size: 0,
     aggs: {
       days: {
-        date_histogram: { field: 'scored_at', calendar_interval: 'day', time_zone: 'UTC', format: 'yyyy-MM-dd' },
+        date_histogram: {
+          field: 'scored_at',
+          calendar_interval: 'day',
+          time_zone: 'UTC',
+          format: 'yyyy-MM-dd',
+        },
         aggs: { mean: { avg: { field: 'churn_probability' } } },
       },
     },

@@ -19,7 +19,10 @@ describe('scheduled scenario changes', () => {
       () => resolveScenario({ changes: [{ fromDay: 90, country: 'Atlantis', lapseHazardFactor: 3 }] }),
       /scenario\.changes\.0\.country: not a country of the locales/,
     );
-    assert.throws(() => resolveScenario({ changes: [{ fromDay: 90 }] }), /scenario\.changes\.0: changes nothing/);
+    assert.throws(
+      () => resolveScenario({ changes: [{ fromDay: 90 }] }),
+      /scenario\.changes\.0: changes nothing/,
+    );
     assert.throws(
       () => resolveScenario({ changes: [{ fromDay: 200, priceFactor: 2 }] }),
       /scenario\.changes\.0\.fromDay/,

@@ -261,9 +261,7 @@ export class SessionGenerator {
     if (buys) {
       bought = 1;
       for (let k = 1; k < cart; k++) if (rng.chance(this.extraItemBuyRate)) bought++;
-      const level = this.pricesChange
-        ? f[o + F.price]! * this.pop.priceFactor(i, start)
-        : f[o + F.price]!;
+      const level = this.pricesChange ? f[o + F.price]! * this.pop.priceFactor(i, start) : f[o + F.price]!;
       for (let k = 0; k < bought; k++)
         cents += Math.max(99, Math.round(rng.logNormal(level, this.itemSigma)));
     }

@@ -48,7 +48,7 @@ const SEGMENT_KEYS = ['country', 'age_band', 'device', 'payment'] as const;
  */
 export class LiveService {
   private previous: { at: number; events: number } | null = null;
-  private readonly samples: (LiveSample & { ms: number; events: number; docs: number })[] = [];
+  private readonly samples: { ms: number; events: number; docs: number; sample: LiveSample }[] = [];
 
   constructor(
     private readonly repository: LiveRepository,
@@ -56,7 +56,12 @@ export class LiveService {
     private readonly topicPrefix: string,
   ) {}
 
-  private sample(now: number, events: number, documents: DocumentCounts, lag: { group: string; lag: number }[]) {
+  private sample(
+    now: number,
+    events: number,
+    documents: DocumentCounts,
+    lag: { group: string; lag: number }[],
+  ) {
     const last = this.samples.at(-1);
     if (last && now - last.ms < SAMPLE_EVERY_MS) return;
     const docs = documents.customers + documents.sessions + documents.scores + documents.evaluations;
@@ -66,11 +71,13 @@ export class LiveService {
       ms: now,
       events,
       docs,
-      at: new Date(now).toISOString(),
-      produced_per_second: perSecond(events, last?.events ?? 0),
-      indexed_per_second: perSecond(docs, last?.docs ?? 0),
-      lag: Object.fromEntries(lag.map((l) => [l.group.split('.').at(-1) ?? l.group, l.lag])),
-      documents,
+      sample: {
+        at: new Date(now).toISOString(),
+        produced_per_second: perSecond(events, last?.events ?? 0),
+        indexed_per_second: perSecond(docs, last?.docs ?? 0),
+        lag: Object.fromEntries(lag.map((l) => [l.group.split('.').at(-1) ?? l.group, l.lag])),
+        documents,
+      },
     });
     if (this.samples.length > MAX_SAMPLES) this.samples.shift();
   }
@@ -119,7 +126,7 @@ export class LiveService {
       session_duration: duration,
       segments: byDimension,
       at_risk: atRisk,
-      series: this.samples.map(({ ms: _ms, events: _events, docs: _docs, ...sample }) => sample),
+      series: this.samples.map((x) => x.sample),
       score_trend: trend,
       evaluation,
       segment,
