@@ -178,7 +178,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs every app from the one Dockerfile with its entry file, port, health check and config', () => {
-    assert.deepEqual(APPS, ['api', 'features', 'generator', 'indexer', 'scoring']);
+    assert.deepEqual(APPS, ['api', 'evaluator', 'features', 'generator', 'indexer', 'scoring']);
     const dockerfile = read('Dockerfile');
     assert.match(dockerfile, /ENTRYPOINT \["node", "--import", "tsx"\]/);
     assert.match(dockerfile, /^USER node$/m);

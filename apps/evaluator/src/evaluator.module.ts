@@ -61,24 +61,28 @@ export class EvaluatorModule {
             // evaluation written never creates its index with dynamic mappings.
             await installSearchIndices(es, c.ES_INDEX_PREFIX, await detectSearchCapabilities(es));
             const partitions = await partitionCount(kafka, topics.activity);
+            const gauges = new EvaluationMetrics(metrics);
             const publisher = new TopicIndexGaugePublisher(
               producer,
               topics,
               es,
               searchIndexNames(c.ES_INDEX_PREFIX).evaluations,
-              new EvaluationMetrics(metrics),
+              gauges,
             );
             const references = modelReferences(c.MODEL_PATH, (error) => {
               logger.event('warn', 'no drift reference: the model file could not be read', { error });
             });
             logger.event('info', 'evaluating', { activity_partitions: partitions, model: c.MODEL_PATH });
-            return new EvaluationService(
+            const service = new EvaluationService(
               new EvaluationStore(redis, `${c.REDIS_KEY_PREFIX}${c.TOPIC_PREFIX}:`, HORIZON_MS),
               publisher,
               references,
               scoreInputs,
               partitions,
             );
+            // After a restart /metrics shows every day again, not only the days that change next.
+            gauges.record(await service.evaluations());
+            return service;
           },
           inject: [CONFIG, KAFKA, REDIS, ELASTICSEARCH, EVALUATOR_PRODUCER, EVALUATOR_TOPICS, METRICS],
         },
