@@ -9,9 +9,8 @@ import type { Kafka } from 'kafkajs';
 import { loadConfig } from '@churnstream/config';
 import { type ChurnScore, type FeaturesUpdated, allTopics, topicNames } from '@churnstream/contracts';
 import { EventProducer, createKafka, deleteTopics, ensureTopics, topicSpecs } from '@churnstream/kafka';
-import { loadModel } from '@churnstream/model';
+import { aggregateFromDto, loadModel } from '@churnstream/model';
 import { ScoringModule } from '../apps/scoring/src/scoring.module';
-import { aggregateFromDto } from '../apps/scoring/src/aggregate.mapper';
 import { TopicReader, trainSmallModel, uniqueName } from './support';
 
 function featuresEvent(customerId: string, sessions: number, version: number): FeaturesUpdated {

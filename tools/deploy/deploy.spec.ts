@@ -251,7 +251,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs every app from the one image with its compiled entry file, port, health check and config', () => {
-    assert.deepEqual(APPS, ['api', 'features', 'generator', 'indexer', 'scoring']);
+    assert.deepEqual(APPS, ['api', 'evaluator', 'features', 'generator', 'indexer', 'scoring']);
     for (const app of APPS) {
       const s = services[app];
       assert.ok(s, `no compose service for apps/${app}`);
@@ -899,7 +899,7 @@ describe('Grafana provisioning and dashboard', () => {
     assert.match(exprs, /rate\(churnstream_events_in_total/);
     assert.match(exprs, /churnstream_consumer_lag/);
     // The lag panel is per group: the groups are the ones contracts names.
-    assert.deepEqual(Object.keys(consumerGroups()).sort(), ['features', 'indexer', 'scoring']);
+    assert.deepEqual(Object.keys(consumerGroups()).sort(), ['evaluator', 'features', 'indexer', 'scoring']);
   });
 
   it('mirror the Kibana panels: seed charts, segment churn rates and the at-risk table', () => {

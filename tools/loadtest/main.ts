@@ -163,7 +163,7 @@ async function main(): Promise<number> {
       const startedAt = performance.now();
       latency.start();
       const sampler = setInterval(() => {
-        void pipelineLag(kafka, config.TOPIC_PREFIX, lagAdmin).then((lags) => {
+        void pipelineLag(kafka, config.TOPIC_PREFIX, { admin: lagAdmin }).then((lags) => {
           const row: SecondRow = {
             step,
             second: stepRows.length + 1,

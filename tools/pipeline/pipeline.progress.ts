@@ -11,12 +11,12 @@ export { type GroupLag, pipelineLag, topicSizes } from '@churnstream/kafka';
 export async function waitCaughtUp(
   kafka: Kafka,
   config: Config,
-  options: { timeoutMs: number; onPoll?: (lags: GroupLag[]) => void },
+  options: { timeoutMs: number; onPoll?: (lags: GroupLag[]) => void; evaluator?: boolean },
 ): Promise<GroupLag[]> {
   const deadline = Date.now() + options.timeoutMs;
   let zeroes = 0;
   for (;;) {
-    const lags = await pipelineLag(kafka, config.TOPIC_PREFIX);
+    const lags = await pipelineLag(kafka, config.TOPIC_PREFIX, { evaluator: options.evaluator ?? false });
     options.onPoll?.(lags);
     zeroes = lags.every((l) => l.lag === 0) ? zeroes + 1 : 0;
     if (zeroes >= 3) return lags;

@@ -11,6 +11,8 @@ export const RUN_OPTIONS = {
   rate: { type: 'string' },
   'max-speed': { type: 'boolean' },
   'warm-up-days': { type: 'string' },
+  /** A scenario file for the streamed population (the model is still trained on the default one). */
+  scenario: { type: 'string' },
 } as const;
 
 export interface RunValues {
@@ -21,6 +23,7 @@ export interface RunValues {
   rate?: string | undefined;
   'max-speed'?: boolean | undefined;
   'warm-up-days'?: string | undefined;
+  scenario?: string | undefined;
 }
 
 export function populationOf(values: RunValues): PopulationArgs {
@@ -55,6 +58,7 @@ export function generatorArgs(
     ...populationArgs(population),
     ...pace,
     ...(pace[0] === '--speed' && warmUp !== undefined ? ['--warm-up-days', warmUp] : []),
+    ...(values.scenario !== undefined ? ['--scenario', values.scenario] : []),
   ];
 }
 

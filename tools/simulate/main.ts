@@ -111,6 +111,7 @@ async function main(): Promise<number> {
 
     let lastPrint = 0;
     await waitCaughtUp(kafka, config, {
+      evaluator: true,
       timeoutMs,
       onPoll: (lags) => {
         if (Date.now() - lastPrint < 5_000) return;

@@ -139,7 +139,7 @@ async function main(): Promise<number> {
       ),
     );
     const wm = Math.max(...watermarks.map((w) => Number(w ?? -1)));
-    const lags = await pipelineLag(kafka, config.TOPIC_PREFIX);
+    const lags = await pipelineLag(kafka, config.TOPIC_PREFIX, { evaluator: true });
     const churned = await es
       .count({ index: customersIndex, query: { term: { churned: true } }, ignore_unavailable: true })
       .then((r) => r.count)

@@ -13,5 +13,6 @@ export const SERVICES: ServiceSpec[] = [
   { name: 'features', entry: 'apps/features/src/main.ts', port: 3002 },
   { name: 'scoring', entry: 'apps/scoring/src/main.ts', port: 3003 },
   { name: 'indexer', entry: 'apps/indexer/src/main.ts', port: 3004 },
+  { name: 'evaluator', entry: 'apps/evaluator/src/main.ts', port: 3005 },
   { name: 'api', entry: 'apps/api/src/main.ts', port: 3000 },
 ];

@@ -1,6 +1,6 @@
 import type { ChurnScore, FeaturesUpdated, TopicNames } from '@churnstream/contracts';
 import type { EventProducer } from '@churnstream/kafka';
-import { aggregateFromDto } from './aggregate.mapper';
+import { aggregateFromDto } from '@churnstream/model';
 import type { ModelStore } from './model.store';
 
 /**

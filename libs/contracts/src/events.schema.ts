@@ -195,6 +195,57 @@ export const ChurnScoreSchema = z.object({
 });
 export type ChurnScore = z.infer<typeof ChurnScoreSchema>;
 
+const probability = z.number().min(0).max(1);
+
+/** One decile of predicted probability: [lower, upper) (the last one includes 1). */
+export const CalibrationBinSchema = z.object({
+  lower: probability,
+  upper: probability,
+  count: count,
+  /** Mean predicted probability in the bin; null when it is empty. */
+  mean_predicted: probability.nullable(),
+  /** Share of the bin's predictions whose outcome was churn; null when it is empty. */
+  observed_rate: probability.nullable(),
+});
+export type CalibrationBin = z.infer<typeof CalibrationBinSchema>;
+
+/**
+ * How one model did on one simulated day, as far as its predictions of that day have matured. A
+ * prediction is a churn_score; its day is the UTC day of its watermark t; it matures when the
+ * evaluator's watermark reaches t + 60 days, and its outcome is churn (1) when the customer made no
+ * purchase ending in (t, t + 60 days]. Republished whenever the day's numbers change; `matured` and
+ * `issued` only grow, so the newest state of a day is the one with the highest `revision`.
+ */
+export const ModelEvaluationSchema = z.object({
+  ...envelope,
+  event_type: z.literal('model_evaluation'),
+  schema_version: z.literal(1),
+  day: z.iso.date(),
+  model_version: z.string().min(1),
+  /** Predictions of the day the evaluator received (scores issued that day). */
+  issued: count,
+  /** Of those, the predictions whose horizon has passed on the watermark, each with its outcome. */
+  matured: count,
+  /** Matured predictions whose outcome was churn. */
+  churned: count,
+  /** null while nothing matured, or when every outcome is the same class (AUC undefined). */
+  roc_auc: probability.nullable(),
+  brier: probability.nullable(),
+  calibration: z.array(CalibrationBinSchema).length(10),
+  /** Population stability index of the day's scores and of each model input against training. */
+  drift: z.object({
+    score_psi: z.number().nonnegative().nullable(),
+    feature_psi: z.record(z.string(), z.number().nonnegative()),
+    /** The largest PSI of the day is at least the alert threshold (0.2). */
+    alert: z.boolean(),
+  }),
+  /** issued + matured: grows with every change of the day, for versioned writes. */
+  revision: count,
+  /** The evaluator's watermark when this was published. */
+  watermark: isoTime,
+});
+export type ModelEvaluation = z.infer<typeof ModelEvaluationSchema>;
+
 const deadLetterSource = z.object({
   topic: z.string(),
   partition: z.number().int(),
@@ -245,7 +296,9 @@ export const SCHEMAS = {
   features_updated: FeaturesUpdatedSchema,
   churn_flag: ChurnFlagSchema,
   churn_score: ChurnScoreSchema,
+  model_evaluation: ModelEvaluationSchema,
   dead_letter: DeadLetterSchema,
 } as const;
 
-export type AnyEvent = ActivityEvent | FeaturesUpdated | ChurnFlag | ChurnScore | DeadLetter;
+export type AnyEvent =
+  ActivityEvent | FeaturesUpdated | ChurnFlag | ChurnScore | ModelEvaluation | DeadLetter;

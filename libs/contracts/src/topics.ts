@@ -17,6 +17,8 @@ export interface TopicNames {
   readonly features: string;
   readonly flags: string;
   readonly scores: string;
+  /** Online evaluation of the model, per simulated day and model version (model_evaluation). */
+  readonly evaluation: string;
   readonly deadLetter: string;
 }
 
@@ -29,12 +31,21 @@ export function topicNames(prefix: string = DEFAULT_TOPIC_PREFIX): TopicNames {
     features: `${prefix}.features`,
     flags: `${prefix}.flags`,
     scores: `${prefix}.scores`,
+    evaluation: `${prefix}.evaluation`,
     deadLetter: `${prefix}.dead-letter`,
   };
 }
 
 export function allTopics(topics: TopicNames): string[] {
-  return [topics.activity, topics.sessions, topics.features, topics.flags, topics.scores, topics.deadLetter];
+  return [
+    topics.activity,
+    topics.sessions,
+    topics.features,
+    topics.flags,
+    topics.scores,
+    topics.evaluation,
+    topics.deadLetter,
+  ];
 }
 
 /** Consumer group names, also in one place so lag can be reported per group. */
@@ -43,5 +54,6 @@ export function consumerGroups(prefix: string = DEFAULT_TOPIC_PREFIX) {
     features: `${prefix}.features`,
     scoring: `${prefix}.scoring`,
     indexer: `${prefix}.indexer`,
+    evaluator: `${prefix}.evaluator`,
   } as const;
 }

@@ -60,5 +60,6 @@ export function indexNames(prefix: string) {
     customers: `${prefix}-customers`,
     sessions: `${prefix}-sessions`,
     scores: `${prefix}-scores`,
+    evaluations: `${prefix}-evaluations`,
   } as const;
 }

@@ -18,6 +18,7 @@ export function topicSpecs(topics: TopicNames, activityPartitions: number): Topi
     { topic: topics.features, numPartitions: activityPartitions },
     { topic: topics.flags, numPartitions: activityPartitions },
     { topic: topics.scores, numPartitions: activityPartitions },
+    { topic: topics.evaluation, numPartitions: 1 },
     { topic: topics.deadLetter, numPartitions: 1 },
   ];
 }

@@ -7,8 +7,16 @@ export interface GroupLag {
   lag: number;
 }
 
-/** Consumer lag of each of the pipeline's groups on the topics it reads. */
-export async function pipelineLag(kafka: Kafka, topicPrefix: string, admin?: Admin): Promise<GroupLag[]> {
+/**
+ * Consumer lag of each of the pipeline's groups on the topics it reads. The evaluator's group only
+ * with `evaluator: true` (runs without the evaluator would otherwise wait on a group nobody consumes).
+ * Pass a connected `admin` to sample often without a new connection each time.
+ */
+export async function pipelineLag(
+  kafka: Kafka,
+  topicPrefix: string,
+  options: { evaluator?: boolean; admin?: Admin } = {},
+): Promise<GroupLag[]> {
   const topics = topicNames(topicPrefix);
   const groups = consumerGroups(topicPrefix);
   const reads: [string, string[]][] = [
@@ -16,10 +24,11 @@ export async function pipelineLag(kafka: Kafka, topicPrefix: string, admin?: Adm
     [groups.scoring, [topics.features]],
     [groups.indexer, [topics.sessions, topics.scores]],
   ];
+  if (options.evaluator) reads.push([groups.evaluator, [topics.activity, topics.scores]]);
   return Promise.all(
     reads.map(async ([group, groupTopics]) => ({
       group,
-      lag: totalLag(await consumerLag(kafka, group, groupTopics, admin)),
+      lag: totalLag(await consumerLag(kafka, group, groupTopics, options.admin)),
     })),
   );
 }

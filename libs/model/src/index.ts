@@ -4,3 +4,5 @@ export * from './model.artifact';
 export * from './churn.scorer';
 export * from './model.training';
 export * from './model.loader';
+export * from './drift.reference';
+export * from './aggregate.mapper';

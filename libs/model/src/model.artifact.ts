@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { describeIssues } from '@churnstream/contracts';
 import { AppError } from '@churnstream/errors';
+import { DriftReferenceSchema } from './drift.reference';
 
 export const ARTIFACT_FORMAT = 'churnstream-model/1';
 
@@ -47,6 +48,8 @@ export const ModelArtifactSchema = z.object({
     max_features: z.union([z.enum(['sqrt', 'all']), z.number().int().positive()]).optional(),
   }),
   metrics: z.record(z.string(), z.number().nullable()),
+  /** Training distributions for drift monitoring (absent in artifacts written before it existed). */
+  reference: DriftReferenceSchema.optional(),
   forest: z.looseObject({ engine: z.enum(['ours', 'ml-random-forest']) }),
 });
 

@@ -26,6 +26,7 @@ import {
   type ConfusionMatrix,
 } from '@churnstream/metrics';
 import { ARTIFACT_FORMAT, modelVersion, type ModelArtifact } from './model.artifact';
+import { driftReference } from './drift.reference';
 import { stratifiedSplit } from './dataset.split';
 import type { Example, FramingResult } from './model.framing';
 
@@ -432,6 +433,11 @@ export function trainModel(
       accuracy: report.accuracy,
       ...Object.fromEntries(baselineMetrics.map((b) => [`baseline ${b.name} roc_auc`, b.roc_auc])),
     },
+    reference: driftReference(
+      FEATURE_NAMES,
+      train.map((e) => e.features),
+      yProb,
+    ),
     forest: engine.toJSON(),
   };
 

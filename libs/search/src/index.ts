@@ -4,3 +4,5 @@ export * from './search.backend';
 export * from './search.queries';
 export * from './bulk.writer';
 export * from './search.elasticsearch';
+export * from './search.evaluations';
+export * from './search.dashboard.queries';

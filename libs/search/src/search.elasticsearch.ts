@@ -4,6 +4,9 @@
  * file of this lib that talks to the client.
  */
 import { type Client, errors } from '@elastic/elasticsearch';
+import type { ModelEvaluation } from '@churnstream/contracts';
+import { AppError } from '@churnstream/errors';
+import { evaluationDocument, evaluationDocumentId } from './search.evaluations';
 import type { BulkItemResult, BulkTransport } from './bulk.writer';
 import { BulkTransportError } from './bulk.writer';
 import type { SearchBackend, SearchResponse } from './search.backend';
@@ -149,5 +152,40 @@ export class ElasticsearchSearchBackend implements SearchBackend {
   async get(index: string, id: string): Promise<Record<string, unknown> | null> {
     const response = await this.client.get<Record<string, unknown>>({ index, id }, { ignore: [404] });
     return response.found ? (response._source ?? {}) : null;
+  }
+}
+
+/**
+ * Writes evaluation documents (`index` with `version_type: external_gte`, version = revision): a
+ * replay or an older state arriving late is refused by Elasticsearch as a version conflict, which
+ * is the intended outcome and not an error.
+ */
+export async function writeEvaluations(
+  client: Client,
+  index: string,
+  evaluations: readonly ModelEvaluation[],
+): Promise<void> {
+  if (evaluations.length === 0) return;
+  const operations = evaluations.flatMap((e) => [
+    {
+      index: {
+        _index: index,
+        _id: evaluationDocumentId(e),
+        version: e.revision,
+        version_type: 'external_gte' as const,
+      },
+    },
+    evaluationDocument(e),
+  ]);
+  const response = await client.bulk({ operations });
+  if (!response.errors) return;
+  const failed = response.items
+    .map((item) => item.index)
+    .filter((r) => r?.error && r.status !== 409)
+    .map((r) => `${r?._id ?? '?'}: ${r?.error?.reason ?? r?.error?.type ?? 'unknown'}`);
+  if (failed.length > 0) {
+    throw new AppError('INDEX_REJECTED', `evaluation documents refused: ${failed.join('; ')}`, {
+      retryable: true,
+    });
   }
 }

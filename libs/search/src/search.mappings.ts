@@ -5,9 +5,10 @@
  * exact values stay in `_source`.
  */
 import { DEVICE_TYPES, PAYMENT_METHODS } from '@churnstream/contracts';
+import { FEATURE_NAMES } from '@churnstream/churn';
 import { indexNames } from '@churnstream/elasticsearch';
 
-export type SearchIndex = 'customers' | 'sessions' | 'scores';
+export type SearchIndex = 'customers' | 'sessions' | 'scores' | 'evaluations';
 export type SearchIndexNames = Record<SearchIndex, string>;
 
 const keyword = { type: 'keyword' } as const;
@@ -18,6 +19,7 @@ const money = { type: 'scaled_float', scaling_factor: 100 } as const;
 /** Only where the cluster lacks the mapper-extras module (see SearchCapabilities). */
 const moneyFallback = { type: 'double' } as const;
 const boolean = { type: 'boolean' } as const;
+const long = { type: 'long' } as const;
 
 export const CUSTOMER_PROPERTIES = {
   customer_id: keyword,
@@ -85,13 +87,44 @@ export const SCORE_PROPERTIES = {
   scored_at: date,
 } as const;
 
+/** One document per (model version, simulated day): the newest model_evaluation of that day. */
+export const EVALUATION_PROPERTIES = {
+  event_id: keyword,
+  day: date,
+  model_version: keyword,
+  issued: integer,
+  matured: integer,
+  churned: integer,
+  /** matured / issued of the day's predictions. */
+  matured_share: float,
+  roc_auc: float,
+  brier: float,
+  calibration: {
+    properties: {
+      lower: float,
+      upper: float,
+      count: integer,
+      mean_predicted: float,
+      observed_rate: float,
+    },
+  },
+  score_psi: float,
+  /** The largest PSI of the day (score or any feature). */
+  max_psi: float,
+  feature_psi: { properties: Object.fromEntries(FEATURE_NAMES.map((f) => [f, float])) },
+  drift_alert: boolean,
+  revision: long,
+  watermark: date,
+} as const;
+
 const PROPERTIES: Record<SearchIndex, Record<string, object>> = {
   customers: CUSTOMER_PROPERTIES,
   sessions: SESSION_PROPERTIES,
   scores: SCORE_PROPERTIES,
+  evaluations: EVALUATION_PROPERTIES,
 };
 
-export const SEARCH_INDICES: readonly SearchIndex[] = ['customers', 'sessions', 'scores'];
+export const SEARCH_INDICES: readonly SearchIndex[] = ['customers', 'sessions', 'scores', 'evaluations'];
 
 export function searchIndexNames(prefix: string): SearchIndexNames {
   return { ...indexNames(prefix) };
@@ -147,5 +180,10 @@ export function indexTemplates(
     },
     _meta: { owner: 'churnstream-indexer', mapping_version: MAPPING_VERSION, capabilities },
   });
-  return { customers: build('customers'), sessions: build('sessions'), scores: build('scores') };
+  return {
+    customers: build('customers'),
+    sessions: build('sessions'),
+    scores: build('scores'),
+    evaluations: build('evaluations'),
+  };
 }

@@ -15,6 +15,22 @@ import { DEVICE_TYPES, PAYMENT_METHODS } from '@churnstream/contracts';
 import { AGE_BAND_ORDER } from './search.documents';
 import { type SearchBackend, type SearchResponse, totalHits } from './search.backend';
 import type { SearchIndexNames } from './search.mappings';
+import {
+  AtRiskParamsSchema,
+  AtRiskResultSchema,
+  CustomerSessionsParamsSchema,
+  CustomerSessionsResultSchema,
+  EvaluationResultSchema,
+  ScoreTrendResultSchema,
+  atRiskBody,
+  customerSessionsBody,
+  evaluationBody,
+  scoreTrendBody,
+  shapeAtRisk,
+  shapeCustomerSessions,
+  shapeEvaluation,
+  shapeScoreTrend,
+} from './search.dashboard.queries';
 
 type Body = Record<string, unknown>;
 
@@ -589,6 +605,39 @@ export const CANNED_QUERIES = [
       ]);
       return source === null ? null : shapeCustomer(id, source, history);
     },
+  }),
+  defineQuery({
+    name: 'at-risk',
+    summary:
+      'Customers not flagged churned yet, by churn score, with the days since their last purchase (segment filter optional)',
+    params: AtRiskParamsSchema,
+    result: AtRiskResultSchema,
+    run: async (backend, indices, params) =>
+      shapeAtRisk(await backend.search(indices.customers, atRiskBody(params))),
+  }),
+  defineQuery({
+    name: 'customer-sessions',
+    summary: "One customer's sessions, newest first (the drill-down's timeline)",
+    params: CustomerSessionsParamsSchema,
+    result: CustomerSessionsResultSchema,
+    run: async (backend, indices, { id, n }) =>
+      shapeCustomerSessions(id, await backend.search(indices.sessions, customerSessionsBody(id, n))),
+  }),
+  defineQuery({
+    name: 'score-trend',
+    summary: 'Scores issued and their mean churn probability per simulated (UTC) day',
+    params: z.strictObject({}),
+    result: ScoreTrendResultSchema,
+    run: async (backend, indices) => shapeScoreTrend(await backend.search(indices.scores, scoreTrendBody())),
+  }),
+  defineQuery({
+    name: 'model-evaluation',
+    summary:
+      'Online evaluation per simulated day and model version: matured predictions, ROC AUC, Brier, calibration, drift (PSI)',
+    params: z.strictObject({}),
+    result: EvaluationResultSchema,
+    run: async (backend, indices) =>
+      shapeEvaluation(await backend.search(indices.evaluations, evaluationBody())),
   }),
 ] as const;
 

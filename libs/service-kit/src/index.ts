@@ -6,3 +6,4 @@ export * from './metrics.registry';
 export * from './fatal.exit';
 export * from './event-producer.provider';
 export * from './service.consumer';
+export * from './evaluation.metrics';

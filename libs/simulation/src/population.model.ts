@@ -90,6 +90,13 @@ export function emptySession(): SessionRecord {
   };
 }
 
+interface TimedFactor {
+  atMs: number;
+  factor: number;
+  /** Indices of the locales (of the customer's country) it applies to; null: everyone. */
+  locales: ReadonlySet<number> | null;
+}
+
 function toMs(value: string | number | Date): number {
   const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
   if (!Number.isFinite(ms))
@@ -148,6 +155,10 @@ export class Population {
   private readonly localeCum: Float64Array;
   private readonly profileRng = new Rng(1);
   private readonly emailParts = new Map<string, string>();
+  /** The scenario's scheduled changes as instants, and each customer's locale when a change needs it. */
+  private readonly hazardChanges: readonly TimedFactor[];
+  private readonly priceChanges: readonly TimedFactor[];
+  private readonly localeOf: Uint8Array | null;
   /** Digits of customer and session ids (zero-padded, wide enough for every id of the population). */
   readonly customerIdWidth: number;
   readonly sessionIdWidth: number;
@@ -199,6 +210,24 @@ export class Population {
     this.massPre = new Float64Array(n);
     this.massTotal = new Float64Array(n);
 
+    const timed = (pick: (c: Scenario['changes'][number]) => number | undefined): TimedFactor[] =>
+      scenario.changes
+        .filter((c) => pick(c) !== undefined)
+        .map((c) => ({
+          atMs: this.windowStartMs + Math.round(c.fromDay * DAY_MS),
+          factor: pick(c) ?? 1,
+          locales:
+            c.country === undefined
+              ? null
+              : new Set(scenario.locales.flatMap((l, k) => (l.country === c.country ? [k] : []))),
+        }))
+        .sort((a, b) => a.atMs - b.atMs);
+    this.hazardChanges = timed((c) => c.lapseHazardFactor);
+    this.priceChanges = timed((c) => c.priceFactor);
+    const byCountry = [...this.hazardChanges, ...this.priceChanges].some((c) => c.locales !== null);
+    this.localeOf = byCountry ? new Uint8Array(n) : null;
+    if (this.localeOf) for (let i = 0; i < n; i++) this.localeOf[i] = this.localeIndex(i);
+
     this.drawSignups();
     const weightSum = this.drawTraits();
     this.allocateSessions(weightSum);
@@ -245,7 +274,8 @@ export class Population {
         Math.exp(rng.normal(0, hazardSigma) - (hazardSigma * hazardSigma) / 2) *
         Math.pow(relRate, -s.lapse.engagementCoupling);
       const since = this.since[i]!;
-      const lapseAt = hazard > 0 ? since + Math.round(rng.exponential(1 / hazard)) : Number.MAX_SAFE_INTEGER;
+      const lapseAt =
+        hazard > 0 ? this.lapseTime(i, since, rng.exponential(1 / hazard)) : Number.MAX_SAFE_INTEGER;
       this.hazard[i] = hazard;
       this.lapseAt[i] = lapseAt;
       this.cartP[i] = rng.beta(s.funnel.cartRate, s.funnel.cartConcentration);
@@ -271,6 +301,53 @@ export class Population {
       weightSum += relRate * (pre + post);
     }
     return weightSum;
+  }
+
+  private applies(change: TimedFactor, i: number): boolean {
+    return change.locales === null || change.locales.has(this.localeOf?.[i] ?? -1);
+  }
+
+  /**
+   * The lapse time from a delay drawn under the constant base hazard: the same unit of cumulative
+   * hazard is spent faster after a change that multiplies the hazard (the inverse of a piecewise
+   * linear cumulative hazard), so without an applicable change it is exactly since + delay.
+   */
+  private lapseTime(i: number, since: number, delay: number): number {
+    let t = since;
+    let left = delay;
+    let factor = 1;
+    for (const change of this.hazardChanges) {
+      if (!this.applies(change, i)) continue;
+      if (change.atMs <= t) {
+        factor *= change.factor;
+        continue;
+      }
+      const span = (change.atMs - t) * factor;
+      if (left <= span) break;
+      left -= span;
+      t = change.atMs;
+      factor *= change.factor;
+    }
+    return t + Math.round(left / factor);
+  }
+
+  /** What item prices of customer i are multiplied by in a session starting at `startMs`. */
+  priceFactor(i: number, startMs: number): number {
+    let factor = 1;
+    for (const change of this.priceChanges) {
+      if (change.atMs > startMs) break;
+      if (this.applies(change, i)) factor *= change.factor;
+    }
+    return factor;
+  }
+
+  get hasPriceChanges(): boolean {
+    return this.priceChanges.length > 0;
+  }
+
+  /** The locale customer i's profile is drawn from: the first draw of its profile stream. */
+  private localeIndex(i: number): number {
+    return this.profileRng.seedSlot(0, this.seed, STREAM.profile, i).pick(this.localeCum);
   }
 
   /** Poisson session counts with mean proportional to each customer's weight, nudged to the exact total. */

@@ -14,90 +14,135 @@ const weights = (keys: readonly string[]) =>
     .strictObject(Object.fromEntries(keys.map((k) => [k, z.number().nonnegative()])))
     .refine((w) => Object.values(w).some((v) => v > 0), 'at least one weight must be positive');
 
-export const ScenarioSchema = z.strictObject({
-  /** Days of session history before snapshot_at that the dataset records (window_start = snapshot_at - windowDays). */
-  windowDays: z.number().int().min(61).max(3650),
-  /** customer_since is spread over this many days before snapshot_at (at least two years). */
-  customerHistoryDays: z.number().int().min(730).max(7300),
-  /** Sign-ups grow by this fraction a year (0.3 = 30% more sign-ups a year later). */
-  signupGrowthPerYear: z.number().min(-0.9).max(10),
-  demographics: z.strictObject({
-    /** Share of customers whose age is drawn around `coreAgeMean` (the 25-45 bulk); the rest spread over 18-80. */
-    coreAgeShare: share,
-    coreAgeMean: z.number().min(18).max(80),
-    coreAgeSd: positive,
-    genders: weights(GENDERS),
-  }),
-  engagement: z.strictObject({
-    /**
-     * Spread (log-normal sigma) of the per-customer visit rate. Only relative rates matter: the
-     * rates are scaled so that exactly the requested number of sessions is produced.
-     */
-    rateSigma: z.number().min(0).max(3),
-  }),
-  lapse: z.strictObject({
-    /** Mean lapse hazard: the expected share of active customers who lapse within a year is 1 - exp(-ratePerYear). */
-    ratePerYear: z.number().min(0).max(50),
-    /** Spread (log-normal sigma) of the per-customer hazard. */
-    rateSigma: z.number().min(0).max(3),
-    /** How strongly low engagement raises the hazard: hazard ∝ (rate / median rate)^-engagementCoupling. */
-    engagementCoupling: z.number().min(0).max(3),
-    /** After lapsing, the visit rate drops to this fraction of the customer's rate ... */
-    visitFactor: share,
-    /** ... and then decays with this time constant in days. */
-    visitDecayDays: positive,
-    /** Purchase probability after lapsing, as a fraction of the customer's usual one (0: they stop buying). */
-    purchaseFactor: share,
-  }),
-  funnel: z.strictObject({
-    /** Mean share of sessions in which something is added to the cart (per-customer Beta). */
-    cartRate: share,
-    /** Beta concentration of the per-customer cart rate (higher = customers more alike). */
-    cartConcentration: positive,
-    /** Mean cart abandonment: the share of sessions with a cart add that end without a purchase. */
-    abandonmentRate: share,
-    abandonmentConcentration: positive,
-    /** Mean number of cart adds beyond the first, in a session with a cart add. */
-    extraCartAddsMean: z.number().min(0).max(50),
-    /** Probability that each cart add beyond the first is also bought, in a session with a purchase. */
-    extraItemBuyRate: share,
-  }),
-  session: z.strictObject({
-    /** Median session duration (log-normal) in minutes, for a session without a cart add. */
-    medianMinutes: positive,
-    durationSigma: z.number().min(0).max(3),
-    /** Sessions with a cart add last this many times longer (median), and a purchase adds again as much. */
-    cartDurationFactor: z.number().min(1).max(20),
-    maxMinutes: positive,
-    /** Pages viewed grow with duration: about this many pages a minute, at least one. */
-    pagesPerMinute: positive,
-  }),
-  prices: z.strictObject({
-    /** Median price level across customers, in cents. */
-    medianItemCents: z.number().int().min(1),
-    /** Spread (log-normal sigma) of the customers' price levels. */
-    customerSigma: z.number().min(0).max(3),
-    /** Spread (log-normal sigma) of item prices around the customer's level. */
-    itemSigma: z.number().min(0).max(3),
-  }),
-  devices: z.strictObject({
-    shares: weights(DEVICE_TYPES),
-    /** Probability that a session uses the customer's preferred device. */
-    stickiness: share,
-  }),
-  payments: z.strictObject({
-    shares: weights(PAYMENT_METHODS),
-    stickiness: share,
-  }),
-  /** Relative activity per hour of day (UTC), 24 values: the daily cycle of session starts. */
-  hourlyActivity: z.array(z.number().nonnegative()).length(24),
-  /** Relative activity per day of week, Monday first, 7 values: the weekly cycle. */
-  weekdayActivity: z.array(z.number().nonnegative()).length(7),
-  /** Faker locales the names, cities and countries come from, with their country and weight. */
-  locales: z
-    .array(z.strictObject({ locale: z.string().min(1), country: z.string().min(1), weight: positive }))
-    .min(1),
+/**
+ * A change scheduled at a simulated date: from `fromDay` days after window_start on, for the
+ * customers of `country` (everyone when absent), the lapse hazard and/or item prices are multiplied.
+ * The streaming generator and the batch generator draw from the same population model, so the same
+ * seed and scenario give the same data on both paths.
+ */
+export const ScheduledChangeSchema = z.strictObject({
+  fromDay: z.number().min(0),
+  country: z.string().min(1).optional(),
+  /** 3 = three times as likely to lapse per day from then on (not yet lapsed customers only). */
+  lapseHazardFactor: z.number().positive().max(1000).optional(),
+  /** 1.2 = item prices of sessions starting from then on are 20% higher. */
+  priceFactor: z.number().positive().max(100).optional(),
 });
+export type ScheduledChange = z.infer<typeof ScheduledChangeSchema>;
+
+export const ScenarioSchema = z
+  .strictObject({
+    /** Days of session history before snapshot_at that the dataset records (window_start = snapshot_at - windowDays). */
+    windowDays: z.number().int().min(61).max(3650),
+    /** customer_since is spread over this many days before snapshot_at (at least two years). */
+    customerHistoryDays: z.number().int().min(730).max(7300),
+    /** Sign-ups grow by this fraction a year (0.3 = 30% more sign-ups a year later). */
+    signupGrowthPerYear: z.number().min(-0.9).max(10),
+    demographics: z.strictObject({
+      /** Share of customers whose age is drawn around `coreAgeMean` (the 25-45 bulk); the rest spread over 18-80. */
+      coreAgeShare: share,
+      coreAgeMean: z.number().min(18).max(80),
+      coreAgeSd: positive,
+      genders: weights(GENDERS),
+    }),
+    engagement: z.strictObject({
+      /**
+       * Spread (log-normal sigma) of the per-customer visit rate. Only relative rates matter: the
+       * rates are scaled so that exactly the requested number of sessions is produced.
+       */
+      rateSigma: z.number().min(0).max(3),
+    }),
+    lapse: z.strictObject({
+      /** Mean lapse hazard: the expected share of active customers who lapse within a year is 1 - exp(-ratePerYear). */
+      ratePerYear: z.number().min(0).max(50),
+      /** Spread (log-normal sigma) of the per-customer hazard. */
+      rateSigma: z.number().min(0).max(3),
+      /** How strongly low engagement raises the hazard: hazard ∝ (rate / median rate)^-engagementCoupling. */
+      engagementCoupling: z.number().min(0).max(3),
+      /** After lapsing, the visit rate drops to this fraction of the customer's rate ... */
+      visitFactor: share,
+      /** ... and then decays with this time constant in days. */
+      visitDecayDays: positive,
+      /** Purchase probability after lapsing, as a fraction of the customer's usual one (0: they stop buying). */
+      purchaseFactor: share,
+    }),
+    funnel: z.strictObject({
+      /** Mean share of sessions in which something is added to the cart (per-customer Beta). */
+      cartRate: share,
+      /** Beta concentration of the per-customer cart rate (higher = customers more alike). */
+      cartConcentration: positive,
+      /** Mean cart abandonment: the share of sessions with a cart add that end without a purchase. */
+      abandonmentRate: share,
+      abandonmentConcentration: positive,
+      /** Mean number of cart adds beyond the first, in a session with a cart add. */
+      extraCartAddsMean: z.number().min(0).max(50),
+      /** Probability that each cart add beyond the first is also bought, in a session with a purchase. */
+      extraItemBuyRate: share,
+    }),
+    session: z.strictObject({
+      /** Median session duration (log-normal) in minutes, for a session without a cart add. */
+      medianMinutes: positive,
+      durationSigma: z.number().min(0).max(3),
+      /** Sessions with a cart add last this many times longer (median), and a purchase adds again as much. */
+      cartDurationFactor: z.number().min(1).max(20),
+      maxMinutes: positive,
+      /** Pages viewed grow with duration: about this many pages a minute, at least one. */
+      pagesPerMinute: positive,
+    }),
+    prices: z.strictObject({
+      /** Median price level across customers, in cents. */
+      medianItemCents: z.number().int().min(1),
+      /** Spread (log-normal sigma) of the customers' price levels. */
+      customerSigma: z.number().min(0).max(3),
+      /** Spread (log-normal sigma) of item prices around the customer's level. */
+      itemSigma: z.number().min(0).max(3),
+    }),
+    devices: z.strictObject({
+      shares: weights(DEVICE_TYPES),
+      /** Probability that a session uses the customer's preferred device. */
+      stickiness: share,
+    }),
+    payments: z.strictObject({
+      shares: weights(PAYMENT_METHODS),
+      stickiness: share,
+    }),
+    /** Relative activity per hour of day (UTC), 24 values: the daily cycle of session starts. */
+    hourlyActivity: z.array(z.number().nonnegative()).length(24),
+    /** Relative activity per day of week, Monday first, 7 values: the weekly cycle. */
+    weekdayActivity: z.array(z.number().nonnegative()).length(7),
+    /** Faker locales the names, cities and countries come from, with their country and weight. */
+    locales: z
+      .array(z.strictObject({ locale: z.string().min(1), country: z.string().min(1), weight: positive }))
+      .min(1),
+    /** Changes at simulated dates (drift you can provoke), in any order; none by default. */
+    changes: z.array(ScheduledChangeSchema).max(100),
+  })
+  .superRefine((scenario, ctx) => {
+    const countries = new Set(scenario.locales.map((l) => l.country));
+    scenario.changes.forEach((change, i) => {
+      if (change.fromDay > scenario.windowDays) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['changes', i, 'fromDay'],
+          message: `after the window's last day (${scenario.windowDays})`,
+        });
+      }
+      if (change.country !== undefined && !countries.has(change.country)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['changes', i, 'country'],
+          message: `not a country of the locales (${[...countries].join(', ')})`,
+        });
+      }
+      if (change.lapseHazardFactor === undefined && change.priceFactor === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['changes', i],
+          message: 'changes nothing: give lapseHazardFactor and/or priceFactor',
+        });
+      }
+    });
+  });
 export type Scenario = z.infer<typeof ScenarioSchema>;
 
 export const DEFAULT_SCENARIO: Scenario = {
@@ -165,6 +210,7 @@ export const DEFAULT_SCENARIO: Scenario = {
     { locale: 'en_CA', country: 'Canada', weight: 0.04 },
     { locale: 'en_AU', country: 'Australia', weight: 0.04 },
   ],
+  changes: [],
 };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>

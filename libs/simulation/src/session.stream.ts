@@ -108,6 +108,7 @@ export class SessionGenerator {
   private readonly itemSigma: number;
   private readonly deviceStickiness: number;
   private readonly paymentStickiness: number;
+  private readonly pricesChange: boolean;
 
   constructor(private readonly pop: Population) {
     const n = pop.customerCount;
@@ -134,6 +135,7 @@ export class SessionGenerator {
     this.itemSigma = sc.prices.itemSigma;
     this.deviceStickiness = sc.devices.stickiness;
     this.paymentStickiness = sc.payments.stickiness;
+    this.pricesChange = pop.hasPriceChanges;
     const f = this.f;
     for (let i = 0; i < n; i++) {
       const count = pop.sessionsOf[i]!;
@@ -259,7 +261,7 @@ export class SessionGenerator {
     if (buys) {
       bought = 1;
       for (let k = 1; k < cart; k++) if (rng.chance(this.extraItemBuyRate)) bought++;
-      const level = f[o + F.price]!;
+      const level = this.pricesChange ? f[o + F.price]! * this.pop.priceFactor(i, start) : f[o + F.price]!;
       for (let k = 0; k < bought; k++)
         cents += Math.max(99, Math.round(rng.logNormal(level, this.itemSigma)));
     }

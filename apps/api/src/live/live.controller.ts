@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Query } from '@nestjs/common';
 import { LIVE_PAGE } from './live.page';
 import { type LiveSummary, LiveService } from './live.service';
 
@@ -15,7 +15,7 @@ export class LiveController {
 
   @Get('live/summary')
   @Header('Cache-Control', 'no-store')
-  summary(): Promise<LiveSummary> {
-    return this.live.summary();
+  summary(@Query() filter: Record<string, unknown>): Promise<LiveSummary> {
+    return this.live.summary(filter);
   }
 }

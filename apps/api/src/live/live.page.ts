@@ -1,7 +1,8 @@
 /**
  * The live page: one self-contained HTML document (no network but its own /live/summary), which
- * refreshes itself every few seconds. Charts are plain SVG drawn from the summary, so the page works
- * offline and in any browser. Elements carry data-testid attributes for the browser test.
+ * refreshes itself every few seconds. Charts are plain SVG drawn from the summary by two small
+ * hand-written renderers (bars, lines; no chart library, nothing fetched from elsewhere), so the page
+ * works offline and costs the pipeline one summary request per refresh. Elements carry data-testid attributes for the browser test.
  */
 export const LIVE_PAGE = `<!doctype html>
 <html lang="en">
@@ -24,17 +25,31 @@ export const LIVE_PAGE = `<!doctype html>
   td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
   .muted { color: #718096; }
   .error { color: #c53030; }
+  section.wide { grid-column: 1 / -1; }
+  .filter select { margin-left: 6px; font-size: 12px; }
+  .banner { background: #c53030; color: #fff; padding: 8px 24px; font-weight: 600; }
+  .legend span { margin-right: 12px; font-size: 12px; }
+  a.cust { color: #2b6cb0; cursor: pointer; text-decoration: underline; }
+  .cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 12px; }
 </style>
 </head>
 <body>
-<header><h1>churnstream: live churn</h1><span class="muted" id="updated" data-testid="updated">loading ...</span></header>
+<header><h1>churnstream: live churn</h1><span id="filter" class="filter"></span><span class="muted" id="updated" data-testid="updated">loading ...</span></header>
+<div id="drift-banner" data-testid="drift-banner" class="banner" hidden></div>
 <main>
   <section><h2>Pipeline</h2><div class="counters" id="counters"></div></section>
   <section><h2>Churn distribution</h2><div id="churn"></div></section>
   <section><h2>Total spend vs churn</h2><div id="spend"></div></section>
   <section><h2>Session duration by churn</h2><div id="duration"></div></section>
   <section><h2>Churn rate by segment</h2><div id="segments"></div></section>
-  <section><h2>Top customers at risk</h2><div id="risk"></div></section>
+  <section><h2>Events per second (wall time)</h2><div id="rates" data-testid="rates"></div></section>
+  <section><h2>Consumer lag per group</h2><div id="lags" data-testid="lags"></div></section>
+  <section><h2>Documents per index</h2><div id="docs" data-testid="docs"></div></section>
+  <section><h2>Mean churn score per simulated day</h2><div id="trend" data-testid="trend"></div></section>
+  <section class="wide"><h2>Online evaluation (matured predictions, per simulated day of issue)</h2><div id="evaluation" data-testid="evaluation"></div></section>
+  <section><h2>Drift against training (PSI)</h2><div id="drift" data-testid="drift"></div></section>
+  <section><h2>At risk: not flagged yet</h2><div id="risk"></div></section>
+  <section class="wide" id="drill" data-testid="drill" hidden><h2>Customer <span id="drill-id"></span></h2><div id="drill-body"></div></section>
 </main>
 <script>
 const fmt = (n, d = 0) => n === null || n === undefined ? '-' : Number(n).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -54,6 +69,103 @@ function bars(rows, opts) {
   });
   svg += '<text x="' + left + '" y="' + (h - 4) + '" font-size="11" fill="#718096">' + esc(opts.axis) + '</text></svg>';
   return svg;
+}
+function lineChart(series, opts) {
+  // series: [{name, color, points: [[x, y], ...]}] with x numbers (ms or index) -> SVG polylines
+  const width = 460, height = 160, left = 44, bottom = 22, top = 8;
+  const xs = series.flatMap((l) => l.points.map((p) => p[0]));
+  const ys = series.flatMap((l) => l.points.map((p) => p[1])).filter((y) => y !== null && Number.isFinite(y));
+  if (xs.length === 0 || ys.length === 0) return '<p class="muted">no data yet</p>';
+  const x0 = Math.min(...xs), x1 = Math.max(...xs, x0 + 1);
+  const y0 = opts.yMin !== undefined ? opts.yMin : Math.min(0, ...ys), y1 = opts.yMax !== undefined ? opts.yMax : Math.max(...ys, y0 + 1e-9);
+  const X = (x) => left + ((x - x0) / (x1 - x0)) * (width - left - 8);
+  const Y = (y) => top + (1 - (y - y0) / (y1 - y0 || 1)) * (height - top - bottom);
+  let svg = '<svg role="img" aria-label="' + esc(opts.title) + '" width="100%" viewBox="0 0 ' + width + ' ' + height + '">';
+  svg += '<line x1="' + left + '" y1="' + Y(y0) + '" x2="' + (width - 8) + '" y2="' + Y(y0) + '" stroke="#cbd5e0"/>';
+  svg += '<text x="' + (left - 4) + '" y="' + (Y(y1) + 4) + '" text-anchor="end" font-size="10">' + esc(opts.yFmt(y1)) + '</text>';
+  svg += '<text x="' + (left - 4) + '" y="' + (Y(y0)) + '" text-anchor="end" font-size="10">' + esc(opts.yFmt(y0)) + '</text>';
+  svg += '<text x="' + left + '" y="' + (height - 4) + '" font-size="10" fill="#718096">' + esc(opts.xFmt(x0)) + '</text>';
+  svg += '<text x="' + (width - 8) + '" y="' + (height - 4) + '" text-anchor="end" font-size="10" fill="#718096">' + esc(opts.xFmt(x1)) + '</text>';
+  (opts.marks || []).forEach((m) => { svg += '<line x1="' + X(m) + '" y1="' + top + '" x2="' + X(m) + '" y2="' + Y(y0) + '" stroke="#e53e3e" stroke-dasharray="3 3"/>'; });
+  series.forEach((l) => {
+    const pts = l.points.filter((p) => p[1] !== null && Number.isFinite(p[1]));
+    if (pts.length === 0) return;
+    svg += '<polyline fill="none" stroke-width="1.6" stroke="' + l.color + '" points="' + pts.map((p) => X(p[0]).toFixed(1) + ',' + Y(p[1]).toFixed(1)).join(' ') + '"/>';
+    if (pts.length < 40) pts.forEach((p) => { svg += '<circle r="2" fill="' + l.color + '" cx="' + X(p[0]).toFixed(1) + '" cy="' + Y(p[1]).toFixed(1) + '"/>'; });
+  });
+  svg += '</svg><div class="legend">' + series.map((l) => '<span style="color:' + l.color + '">&#9632; ' + esc(l.name) + '</span>').join('') + '</div>';
+  return svg;
+}
+const COLORS = ['#3182ce', '#e53e3e', '#38a169', '#d69e2e', '#805ad5', '#dd6b20'];
+const clock = (ms) => new Date(ms).toLocaleTimeString();
+const dayOf = (ms) => new Date(ms).toISOString().slice(0, 10);
+let segment = {};
+function renderFilter(s) {
+  const el = document.getElementById('filter');
+  if (el.dataset.ready) return;
+  const options = (dim) => ((s.segments[dim] && s.segments[dim].groups) || []).map((g) => g.key);
+  const select = (key, dim, label) => '<select data-testid="filter-' + key + '" data-key="' + key + '"><option value="">' + label + ': all</option>' + options(dim).map((v) => '<option>' + esc(v) + '</option>').join('') + '</select>';
+  el.innerHTML = select('country', 'country', 'country') + select('age_band', 'age_band', 'age band') + select('device', 'device_type', 'device') + select('payment', 'payment_method', 'payment');
+  el.querySelectorAll('select').forEach((sel) => sel.addEventListener('change', () => { segment[sel.dataset.key] = sel.value; refresh(); }));
+  if (options('country').length) el.dataset.ready = '1';
+}
+async function drill(id) {
+  const [c, sessions] = await Promise.all([
+    fetch('/queries/customer?id=' + encodeURIComponent(id)).then((r) => r.json()),
+    fetch('/queries/customer-sessions?id=' + encodeURIComponent(id)).then((r) => r.json()),
+  ]);
+  const box = document.getElementById('drill');
+  box.hidden = false;
+  document.getElementById('drill-id').textContent = id;
+  const kv = (o) => '<table>' + Object.entries(o || {}).map(([k, v]) => '<tr><td>' + esc(k) + '</td><td class="num">' + esc(typeof v === 'number' ? fmt(v, 2) : v) + '</td></tr>').join('') + '</table>';
+  const history = (c.score_history || []).slice().reverse();
+  const chart = lineChart([{ name: 'churn probability', color: COLORS[1], points: history.map((h) => [Date.parse(h.scored_at), h.churn_probability]) }], { title: 'score history', yFmt: (y) => fmt(y, 2), xFmt: dayOf, yMin: 0, yMax: 1 });
+  document.getElementById('drill-body').innerHTML = '<div class="cols">' +
+    '<div><h3>Profile</h3>' + kv(c.profile) + '<h3>Churn flag</h3><p data-testid="drill-flag">' + (c.flag && c.flag.churned ? 'churned' : 'active') + (c.flag && c.flag.as_of ? ' as of ' + esc(c.flag.as_of.slice(0, 10)) : '') + '</p></div>' +
+    '<div><h3>Aggregates</h3>' + kv(c.features) + '</div>' +
+    '<div><h3>Score history (model versions)</h3>' + chart + '<table data-testid="drill-scores"><tr><th>scored at</th><th class="num">p</th><th>model</th></tr>' + (c.score_history || []).map((h) => '<tr><td>' + esc(h.scored_at.slice(0, 16)) + '</td><td class="num" data-testid="drill-score">' + fmt(h.churn_probability, 3) + '</td><td>' + esc(h.model_version) + '</td></tr>').join('') + '</table></div>' +
+    '<div><h3>Sessions (newest first)</h3><table data-testid="drill-sessions"><tr><th>ended</th><th class="num">pages</th><th class="num">bought</th><th class="num">spent</th><th>device</th></tr>' + ((sessions && sessions.sessions) || []).map((x) => '<tr><td>' + esc(x.session_end.slice(0, 16)) + '</td><td class="num">' + x.pages_viewed + '</td><td class="num">' + x.products_purchased + '</td><td class="num">' + fmt(x.total_spent, 2) + '</td><td>' + esc(x.device_type) + '</td></tr>').join('') + '</table></div></div>';
+}
+function renderSeries(s) {
+  const series = s.series || [];
+  const t = (x) => Date.parse(x.at);
+  document.getElementById('rates').innerHTML = lineChart([
+    { name: 'produced (activity events/s)', color: COLORS[0], points: series.map((x) => [t(x), x.produced_per_second]) },
+    { name: 'indexed (documents/s)', color: COLORS[2], points: series.map((x) => [t(x), x.indexed_per_second]) },
+  ], { title: 'events per second', yFmt: (y) => fmt(y), xFmt: clock });
+  const groups = [...new Set(series.flatMap((x) => Object.keys(x.lag)))];
+  document.getElementById('lags').innerHTML = lineChart(groups.map((g, i) => ({ name: g, color: COLORS[i % COLORS.length], points: series.map((x) => [t(x), x.lag[g] ?? null]) })), { title: 'consumer lag', yFmt: (y) => fmt(y), xFmt: clock });
+  const indices = ['customers', 'sessions', 'scores', 'evaluations'];
+  document.getElementById('docs').innerHTML = lineChart(indices.map((k, i) => ({ name: k, color: COLORS[i], points: series.map((x) => [t(x), x.documents[k]]) })), { title: 'documents per index', yFmt: (y) => fmt(y), xFmt: clock });
+  const trend = (s.score_trend && s.score_trend.days) || [];
+  const evalDays = (s.evaluation && s.evaluation.days) || [];
+  document.getElementById('trend').innerHTML = lineChart([
+    { name: 'mean churn score of the scores issued', color: COLORS[1], points: trend.map((d) => [Date.parse(d.date), d.mean_score]) },
+    { name: 'observed churn share (matured predictions)', color: COLORS[4], points: evalDays.map((d) => [Date.parse(d.day), d.churned_share]) },
+  ], { title: 'churn over simulated time', yFmt: (y) => fmt(y, 2), xFmt: dayOf, yMin: 0, yMax: 1 });
+}
+function renderEvaluation(s) {
+  const e = s.evaluation && s.evaluation.days ? s.evaluation : { days: [], totals: { issued: 0, matured: 0, alerts: 0 } };
+  const matured = e.days.filter((d) => d.matured > 0);
+  const latest = matured[matured.length - 1];
+  const x = (d) => Date.parse(d.day);
+  const alerts = e.days.filter((d) => d.drift_alert);
+  document.getElementById('evaluation').innerHTML =
+    '<p><b data-testid="eval-matured">' + fmt(e.totals.matured) + '</b> of <b data-testid="eval-issued">' + fmt(e.totals.issued) + '</b> predictions matured, over <b data-testid="eval-days">' + matured.length + '</b> days' +
+    (latest ? '; latest matured day <b data-testid="eval-latest-day">' + esc(latest.day) + '</b>: ROC AUC <b data-testid="eval-latest-auc">' + fmt(latest.roc_auc, 3) + '</b>, Brier <b data-testid="eval-latest-brier">' + fmt(latest.brier, 3) + '</b>' : '') + '</p>' +
+    '<div class="cols"><div>' + lineChart([
+      { name: 'ROC AUC', color: COLORS[0], points: matured.map((d) => [x(d), d.roc_auc]) },
+      { name: 'Brier score', color: COLORS[1], points: matured.map((d) => [x(d), d.brier]) },
+    ], { title: 'evaluation per day', yFmt: (y) => fmt(y, 2), xFmt: dayOf, yMin: 0, yMax: 1 }) + '</div>' +
+    '<div><h3>Calibration of ' + (latest ? esc(latest.day) : '-') + ' (deciles)</h3><table data-testid="calibration"><tr><th>predicted</th><th class="num">n</th><th class="num">mean p</th><th class="num">observed</th></tr>' +
+    (latest ? latest.calibration : []).map((b) => '<tr><td>' + fmt(b.lower, 1) + '-' + fmt(b.upper, 1) + '</td><td class="num">' + b.count + '</td><td class="num">' + fmt(b.mean_predicted, 3) + '</td><td class="num">' + fmt(b.observed_rate, 3) + '</td></tr>').join('') + '</table></div></div>';
+  document.getElementById('drift').innerHTML = lineChart([
+    { name: 'score PSI', color: COLORS[0], points: e.days.map((d) => [x(d), d.score_psi]) },
+    { name: 'largest PSI (score or a feature)', color: COLORS[1], points: e.days.map((d) => [x(d), d.max_psi]) },
+  ], { title: 'drift', yFmt: (y) => fmt(y, 2), xFmt: dayOf, yMin: 0, marks: alerts.map(x) }) + '<p>alert threshold 0.2; <b data-testid="drift-alerts">' + alerts.length + '</b> day(s) above it</p>';
+  const banner = document.getElementById('drift-banner');
+  banner.hidden = alerts.length === 0;
+  if (alerts.length) banner.textContent = 'Drift: PSI above 0.2 on ' + alerts.length + ' simulated day(s), first ' + alerts[0].day + ' (largest ' + fmt(Math.max(...alerts.map((d) => d.max_psi || 0)), 2) + ')';
 }
 function render(s) {
   const c = s.counters;
@@ -86,12 +198,17 @@ function render(s) {
     return '<h3 style="font-size:13px;margin:8px 0 2px">' + esc(dim) + '</h3>' + bars(rows, { title: 'churn rate by ' + dim, axis: 'churn rate' });
   }).join('');
   const risk = (s.at_risk && s.at_risk.customers) || [];
-  document.getElementById('risk').innerHTML = '<table data-testid="at-risk"><tr><th>#</th><th>customer</th><th>country</th><th class="num">score</th><th class="num">spent</th><th>churned</th></tr>' +
-    risk.map((r) => '<tr><td>' + r.rank + '</td><td>' + esc(r.customer_id) + ' ' + esc(r.name) + '</td><td>' + esc(r.country) + '</td><td class="num" data-testid="risk-score">' + fmt(r.churn_score, 3) + '</td><td class="num">' + fmt(r.total_spent, 2) + '</td><td>' + (r.churned ? 'yes' : 'no') + '</td></tr>').join('') + '</table>';
+  document.getElementById('risk').innerHTML = '<table data-testid="at-risk"><tr><th>#</th><th>customer</th><th>country</th><th class="num">score</th><th class="num">days since purchase</th><th class="num">spent</th></tr>' +
+    risk.map((r) => '<tr><td>' + r.rank + '</td><td><a class="cust" data-testid="risk-customer" data-id="' + esc(r.customer_id) + '">' + esc(r.customer_id) + '</a> ' + esc(r.name) + '</td><td>' + esc(r.country) + '</td><td class="num" data-testid="risk-score">' + fmt(r.churn_score, 3) + '</td><td class="num" data-testid="risk-days">' + fmt(r.days_since_last_purchase) + '</td><td class="num">' + fmt(r.total_spent, 2) + '</td></tr>').join('') + '</table>';
+  document.querySelectorAll('a.cust').forEach((a) => a.addEventListener('click', () => { drill(a.dataset.id).catch((error) => { document.getElementById('drill-body').textContent = String(error); }); }));
+  renderFilter(s);
+  renderSeries(s);
+  renderEvaluation(s);
 }
 async function refresh() {
   try {
-    const response = await fetch('/live/summary', { cache: 'no-store' });
+    const query = new URLSearchParams(Object.entries(segment).filter(([, v]) => v)).toString();
+    const response = await fetch('/live/summary' + (query ? '?' + query : ''), { cache: 'no-store' });
     if (!response.ok) throw new Error('HTTP ' + response.status);
     render(await response.json());
   } catch (error) {

@@ -4,6 +4,13 @@ import { allTopics, topicNames } from '@churnstream/contracts';
 import { type GroupLag, pipelineLag, topicSizes } from '@churnstream/kafka';
 import type { SearchIndexNames } from '@churnstream/search';
 
+export interface DocumentCounts {
+  customers: number;
+  sessions: number;
+  scores: number;
+  evaluations: number;
+}
+
 export interface DurationByChurn {
   churned: boolean;
   customers: number;
@@ -22,15 +29,16 @@ export class LiveRepository {
     private readonly topicPrefix: string,
   ) {}
 
-  async documentCounts(): Promise<{ customers: number; sessions: number; scores: number }> {
+  async documentCounts(): Promise<DocumentCounts> {
     const count = async (index: string) =>
       (await this.es.count({ index, ignore_unavailable: true, allow_no_indices: true })).count;
-    const [customers, sessions, scores] = await Promise.all([
+    const [customers, sessions, scores, evaluations] = await Promise.all([
       count(this.indices.customers),
       count(this.indices.sessions),
       count(this.indices.scores),
+      count(this.indices.evaluations),
     ]);
-    return { customers, sessions, scores };
+    return { customers, sessions, scores, evaluations };
   }
 
   async durationByChurn(): Promise<DurationByChurn[]> {
@@ -71,7 +79,7 @@ export class LiveRepository {
   async kafkaCounters(): Promise<{ topics: Record<string, number>; lag: GroupLag[] }> {
     const [topics, lag] = await Promise.all([
       topicSizes(this.kafka, allTopics(topicNames(this.topicPrefix))),
-      pipelineLag(this.kafka, this.topicPrefix),
+      pipelineLag(this.kafka, this.topicPrefix, { evaluator: true }),
     ]);
     return { topics, lag };
   }

@@ -1,6 +1,6 @@
 import { topicNames } from '@churnstream/contracts';
 import { CHURN_DIMENSIONS, type QueryOutcome } from '@churnstream/search';
-import type { DurationByChurn, LiveRepository } from './live.repository';
+import type { DocumentCounts, DurationByChurn, LiveRepository } from './live.repository';
 
 export type RunQuery = (name: string, params: Record<string, unknown>) => Promise<QueryOutcome>;
 
@@ -10,15 +10,36 @@ export interface LiveSummary {
     events_per_second: number | null;
     activity_events: number;
     consumer_lag: { group: string; lag: number }[];
-    documents: { customers: number; sessions: number; scores: number };
+    documents: DocumentCounts;
     dead_letters: number;
   };
+  /** Samples over wall time, one per summary at most every SAMPLE_EVERY_MS, the last MAX_SAMPLES. */
+  series: LiveSample[];
+  score_trend: unknown;
+  evaluation: unknown;
+  segment: Record<string, string>;
   churn: unknown;
   spend: unknown;
   session_duration: DurationByChurn[];
   segments: Record<string, unknown>;
   at_risk: unknown;
 }
+
+export interface LiveSample {
+  at: string;
+  /** Activity events produced per second since the previous sample. */
+  produced_per_second: number | null;
+  /** Documents written per second (all indices) since the previous sample. */
+  indexed_per_second: number | null;
+  lag: Record<string, number>;
+  documents: DocumentCounts;
+}
+
+const SAMPLE_EVERY_MS = 2_000;
+const MAX_SAMPLES = 300;
+
+/** The segment filter's parameters, as the dashboard queries take them. */
+const SEGMENT_KEYS = ['country', 'age_band', 'device', 'payment'] as const;
 
 /**
  * The live page's use case: one snapshot of the system from Elasticsearch aggregations (the canned
@@ -27,6 +48,7 @@ export interface LiveSummary {
  */
 export class LiveService {
   private previous: { at: number; events: number } | null = null;
+  private readonly samples: { ms: number; events: number; docs: number; sample: LiveSample }[] = [];
 
   constructor(
     private readonly repository: LiveRepository,
@@ -34,18 +56,51 @@ export class LiveService {
     private readonly topicPrefix: string,
   ) {}
 
-  async summary(): Promise<LiveSummary> {
+  private sample(
+    now: number,
+    events: number,
+    documents: DocumentCounts,
+    lag: { group: string; lag: number }[],
+  ) {
+    const last = this.samples.at(-1);
+    if (last && now - last.ms < SAMPLE_EVERY_MS) return;
+    const docs = documents.customers + documents.sessions + documents.scores + documents.evaluations;
+    const perSecond = (a: number, b: number) =>
+      last && now > last.ms ? Math.max(0, Math.round(((a - b) * 1000) / (now - last.ms))) : null;
+    this.samples.push({
+      ms: now,
+      events,
+      docs,
+      sample: {
+        at: new Date(now).toISOString(),
+        produced_per_second: perSecond(events, last?.events ?? 0),
+        indexed_per_second: perSecond(docs, last?.docs ?? 0),
+        lag: Object.fromEntries(lag.map((l) => [l.group.split('.').at(-1) ?? l.group, l.lag])),
+        documents,
+      },
+    });
+    if (this.samples.length > MAX_SAMPLES) this.samples.shift();
+  }
+
+  async summary(filter: Record<string, unknown> = {}): Promise<LiveSummary> {
+    const segment: Record<string, string> = {};
+    for (const key of SEGMENT_KEYS) {
+      const value = filter[key];
+      if (typeof value === 'string' && value !== '') segment[key] = value;
+    }
     const topics = topicNames(this.topicPrefix);
     const ok = async (name: string, params: Record<string, unknown> = {}) => {
       const outcome = await this.query(name, params);
       return outcome.status === 'ok' ? outcome.result : { error: outcome.message };
     };
-    const [kafka, documents, duration, spend, atRisk, ...segments] = await Promise.all([
+    const [kafka, documents, duration, spend, atRisk, trend, evaluation, ...segments] = await Promise.all([
       this.repository.kafkaCounters(),
       this.repository.documentCounts(),
       this.repository.durationByChurn(),
       ok('spend-by-churn'),
-      ok('top-churn-risk', { n: '10' }),
+      ok('at-risk', { n: '10', ...segment }),
+      ok('score-trend'),
+      ok('model-evaluation'),
       ...CHURN_DIMENSIONS.map((by) => ok('churn-rate', { by })),
     ]);
     const now = Date.now();
@@ -55,6 +110,7 @@ export class LiveService {
         ? ((events - this.previous.events) * 1000) / (now - this.previous.at)
         : null;
     this.previous = { at: now, events };
+    this.sample(now, events, documents, kafka.lag);
     const byDimension = Object.fromEntries(CHURN_DIMENSIONS.map((d, i) => [d, segments[i]]));
     return {
       generated_at: new Date(now).toISOString(),
@@ -70,6 +126,10 @@ export class LiveService {
       session_duration: duration,
       segments: byDimension,
       at_risk: atRisk,
+      series: this.samples.map((x) => x.sample),
+      score_trend: trend,
+      evaluation,
+      segment,
     };
   }
 }
