@@ -45,20 +45,44 @@ export async function readModelInput(dir: string): Promise<ModelInput> {
       });
     }
     const sessions: SessionRecord[] = [];
-    for await (const s of ds.sessions()) {
-      if (s.customer_id === null || s.session_start === null || s.session_end === null) {
-        skip('session without customer_id, session_start or session_end');
-        continue;
+    // Plain arrays of numbers (epoch ms as DOUBLE) rather than the typed row objects: no Date, BigInt
+    // or object per session, which is most of the read on a large dataset.
+    const connection = await ds.instance.connect();
+    try {
+      const result = await connection.stream(
+        `SELECT customer_id, epoch_ms(session_start)::DOUBLE, epoch_ms(session_end)::DOUBLE,
+           coalesce(pages_viewed, 0)::DOUBLE, coalesce(products_added_to_cart, 0)::DOUBLE,
+           coalesce(products_purchased, 0)::DOUBLE, coalesce(total_spent, 0)
+         FROM sessions ORDER BY line`,
+      );
+      for await (const rows of result.yieldRowsJs()) {
+        for (const r of rows) {
+          const [customerId, start, end, pages, added, purchased, spent] = r as [
+            string | null,
+            number | null,
+            number | null,
+            number,
+            number,
+            number,
+            number,
+          ];
+          if (customerId === null || start === null || end === null) {
+            skip('session without customer_id, session_start or session_end');
+            continue;
+          }
+          sessions.push({
+            customer_id: customerId,
+            session_start: start,
+            session_end: end,
+            pages_viewed: pages,
+            products_added_to_cart: added,
+            products_purchased: purchased,
+            total_spent_cents: toCents(spent),
+          });
+        }
       }
-      sessions.push({
-        customer_id: s.customer_id,
-        session_start: s.session_start.getTime(),
-        session_end: s.session_end.getTime(),
-        pages_viewed: s.pages_viewed ?? 0,
-        products_added_to_cart: s.products_added_to_cart ?? 0,
-        products_purchased: s.products_purchased ?? 0,
-        total_spent_cents: toCents(s.total_spent ?? 0),
-      });
+    } finally {
+      connection.closeSync();
     }
     let truth: Map<string, number> | null = null;
     const truthPath = join(dir, 'truth.csv');
