@@ -15,6 +15,7 @@ import { HistogramForest, MlRandomForestEngine } from '@churnstream/forest';
 import { rocAuc } from '@churnstream/metrics';
 import {
   buildExamples,
+  DEFAULT_TRAIN_OPTIONS,
   foldAggregates,
   modelFromArtifact,
   parseArtifact,
@@ -132,11 +133,9 @@ export const bench: Benchmark = {
 
       // Scoring: the artifact as the scorer loads it, one row at a time (the live path).
       const result = trainModel(framed, null, {
-        engine: 'ours',
+        ...DEFAULT_TRAIN_OPTIONS,
         trees: TREES,
         seed: SEED,
-        testSize: 0.2,
-        threshold: 0.5,
         importanceRepeats: 1,
       });
       const model = modelFromArtifact(parseArtifact(JSON.parse(JSON.stringify(result.artifact)), 'bench'));
