@@ -1,13 +1,11 @@
 /**
  * A synthetic population for `bench queries --synthetic N`: N customers with 10 sessions each on
- * average, features, flags and scores, as the pipeline's events, so it is indexed through the same
- * event -> operation mapping as the real thing. Deterministic (seeded), not realistic.
+ * average and a score each, as the pipeline's events (the score carries the scored customer), so it is
+ * indexed through the same event -> document mapping as the real thing. Deterministic (seeded), not realistic.
  */
 import {
   type ChurnScore,
-  type CustomerRegistered,
   DEVICE_TYPES,
-  type FeaturesUpdated,
   GENDERS,
   PAYMENT_METHODS,
   type SessionEnded,
@@ -28,9 +26,9 @@ const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'SE', 'PL', 'BR', '
 const START = Date.parse('2025-01-01T00:00:00.000Z');
 const DAY = 86_400_000;
 
-type PopulationEvent = CustomerRegistered | SessionEnded | FeaturesUpdated | ChurnScore;
+type PopulationEvent = SessionEnded | ChurnScore;
 
-/** Yields the events customer by customer (registration, sessions, features, score). */
+/** Yields the events customer by customer (sessions, then the score). */
 export function* syntheticPopulation(customers: number, seed = 42): Generator<PopulationEvent> {
   const random = rng(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
@@ -38,22 +36,18 @@ export function* syntheticPopulation(customers: number, seed = 42): Generator<Po
   for (let c = 0; c < customers; c++) {
     const id = `C${String(c).padStart(7, '0')}`;
     const since = START + Math.floor(random() * 200 * DAY);
-    yield {
-      event_id: `reg-${id}`,
-      event_time: new Date(since).toISOString(),
-      event_type: 'customer_registered',
-      schema_version: 1,
-      customer: {
-        customer_id: id,
-        name: `Customer ${c}`,
-        email: `c${c}@example.com`,
-        age: 16 + Math.floor(random() * 60),
-        gender: pick(GENDERS),
-        location: `City ${Math.floor(random() * 500)}`,
-        country: pick(COUNTRIES),
-        customer_since: new Date(since).toISOString(),
-      },
+    const profile = {
+      customer_id: id,
+      name: `Customer ${c}`,
+      email: `c${c}@example.com`,
+      age: 16 + Math.floor(random() * 60),
+      gender: pick(GENDERS),
+      location: `City ${Math.floor(random() * 500)}`,
+      country: pick(COUNTRIES),
+      customer_since: new Date(since).toISOString(),
     };
+    const devices = new Set<(typeof DEVICE_TYPES)[number]>();
+    const payments = new Set<(typeof PAYMENT_METHODS)[number]>();
     const n = Math.floor(random() * 21);
     let spent = 0;
     let purchased = 0;
@@ -70,6 +64,10 @@ export function* syntheticPopulation(customers: number, seed = 42): Generator<Po
       purchased += bought;
       if (bought > 0) lastPurchase = Math.max(lastPurchase ?? 0, end);
       lastActive = Math.max(lastActive, end);
+      const device = pick(DEVICE_TYPES);
+      const payment = bought > 0 ? pick(PAYMENT_METHODS) : null;
+      devices.add(device);
+      if (payment !== null) payments.add(payment);
       yield {
         event_id: `sess-${id}-${s}`,
         event_time: new Date(end).toISOString(),
@@ -84,29 +82,30 @@ export function* syntheticPopulation(customers: number, seed = 42): Generator<Po
           products_added_to_cart: added,
           products_purchased: bought,
           total_spent: total,
-          device_type: pick(DEVICE_TYPES),
-          payment_method: bought > 0 ? pick(PAYMENT_METHODS) : null,
+          device_type: device,
+          payment_method: payment,
         },
       };
     }
     const churned = snapshot - (lastPurchase ?? since) >= 60 * DAY;
     const watermark = new Date(snapshot).toISOString();
+    const p = Math.min(1, Math.max(0, (churned ? 0.6 : 0.2) + (random() - 0.5) * 0.4));
     yield {
-      event_id: `feat-${id}`,
+      event_id: `score-${id}`,
       event_time: watermark,
-      event_type: 'features_updated',
-      schema_version: 1,
+      event_type: 'churn_score',
+      schema_version: 2,
+      customer_id: id,
+      churn_probability: p,
+      churn_predicted: p >= 0.5,
+      threshold: 0.5,
+      model_version: 'synthetic',
+      features_event_id: `feat-${id}`,
       watermark,
+      version: n + 1,
       churned,
       aggregate: {
-        customer_id: id,
-        name: null,
-        email: null,
-        age: null,
-        gender: null,
-        location: null,
-        country: null,
-        customer_since: null,
+        ...profile,
         session_count: n,
         pages_viewed_total: 0,
         products_added_total: 0,
@@ -116,20 +115,9 @@ export function* syntheticPopulation(customers: number, seed = 42): Generator<Po
         first_seen_at: null,
         last_active_at: new Date(lastActive).toISOString(),
         last_purchase_at: lastPurchase === null ? null : new Date(lastPurchase).toISOString(),
+        devices_used: [...devices].sort(),
+        payment_methods_used: [...payments].sort(),
       },
-    };
-    const p = Math.min(1, Math.max(0, (churned ? 0.6 : 0.2) + (random() - 0.5) * 0.4));
-    yield {
-      event_id: `score-${id}`,
-      event_time: watermark,
-      event_type: 'churn_score',
-      schema_version: 1,
-      customer_id: id,
-      churn_probability: p,
-      churn_predicted: p >= 0.5,
-      threshold: 0.5,
-      model_version: 'synthetic',
-      features_event_id: `feat-${id}`,
     };
   }
 }

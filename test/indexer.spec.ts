@@ -6,12 +6,10 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { type Config, loadConfig } from '@churnstream/config';
 import {
-  type ChurnFlag,
   type ChurnScore,
-  type CustomerRegistered,
   type DeadLetter,
-  type FeaturesUpdated,
   type SessionEnded,
+  allTopics,
   consumerGroups,
   topicNames,
 } from '@churnstream/contracts';
@@ -40,26 +38,7 @@ import { uniqueName, waitFor } from './support';
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const iso = (offsetMinutes: number) => new Date(T0 + offsetMinutes * 60_000).toISOString();
 
-function registered(i: number, overrides: Partial<CustomerRegistered['customer']> = {}): CustomerRegistered {
-  const id = `C${String(i).padStart(5, '0')}`;
-  return {
-    event_id: `reg-${id}`,
-    event_time: iso(i),
-    event_type: 'customer_registered',
-    schema_version: 1,
-    customer: {
-      customer_id: id,
-      name: `Customer ${i}`,
-      email: `c${i}@example.com`,
-      age: 20 + ((i * 7) % 60),
-      gender: i % 2 === 0 ? 'female' : 'male',
-      location: 'Lyon',
-      country: i % 3 === 0 ? 'FR' : 'DE',
-      customer_since: iso(i),
-      ...overrides,
-    },
-  };
-}
+const customerId = (i: number) => `C${String(i).padStart(5, '0')}`;
 
 function session(customer: number, n: number, bought: number): SessionEnded {
   const id = `S${customer}-${n}`;
@@ -70,7 +49,7 @@ function session(customer: number, n: number, bought: number): SessionEnded {
     schema_version: 1,
     session: {
       session_id: id,
-      customer_id: `C${String(customer).padStart(5, '0')}`,
+      customer_id: customerId(customer),
       session_start: iso(1000 + customer * 100 + n * 10),
       session_end: iso(1000 + customer * 100 + n * 10 + 5),
       pages_viewed: 10,
@@ -83,23 +62,32 @@ function session(customer: number, n: number, bought: number): SessionEnded {
   };
 }
 
-function features(
+/** A churn_score as the scoring service publishes it: the scored aggregate at `version`. */
+function score(
   customer: number,
-  watermarkMinute: number,
-  churned: boolean,
-  sessions: number,
-): FeaturesUpdated {
-  const id = `C${String(customer).padStart(5, '0')}`;
+  n: number,
+  probability: number,
+  scored: { version: number; watermarkMinute: number; churned?: boolean; sessions?: number; name?: string },
+): ChurnScore {
+  const id = customerId(customer);
+  const sessions = scored.sessions ?? n;
   return {
-    event_id: `feat-${id}-${watermarkMinute}`,
-    event_time: iso(watermarkMinute),
-    event_type: 'features_updated',
-    schema_version: 1,
-    watermark: iso(watermarkMinute),
-    churned,
+    event_id: `score-${id}-${n}`,
+    event_time: iso(5000 + n),
+    event_type: 'churn_score',
+    schema_version: 2,
+    customer_id: id,
+    churn_probability: probability,
+    churn_predicted: probability >= 0.5,
+    threshold: 0.5,
+    model_version: 'v-test',
+    features_event_id: `feat-${id}-${n}`,
+    watermark: iso(scored.watermarkMinute),
+    version: scored.version,
+    churned: scored.churned ?? false,
     aggregate: {
       customer_id: id,
-      name: `Customer ${customer}`,
+      name: scored.name ?? `Customer ${customer}`,
       email: `c${customer}@example.com`,
       age: 20 + customer * 7,
       gender: customer % 2 === 0 ? 'female' : 'male',
@@ -113,39 +101,11 @@ function features(
       total_spent: sessions * 12.5,
       total_session_seconds: sessions * 300,
       first_seen_at: iso(1000),
-      last_active_at: iso(watermarkMinute),
-      last_purchase_at: iso(watermarkMinute),
+      last_active_at: iso(scored.watermarkMinute),
+      last_purchase_at: iso(scored.watermarkMinute),
+      devices_used: ['desktop', 'mobile'],
+      payment_methods_used: ['paypal'],
     },
-  };
-}
-
-function flag(customer: number, watermarkMinute: number, churned: boolean): ChurnFlag {
-  const id = `C${String(customer).padStart(5, '0')}`;
-  return {
-    event_id: `flag-${id}-${watermarkMinute}`,
-    event_time: iso(watermarkMinute),
-    event_type: 'churn_flag',
-    schema_version: 1,
-    customer_id: id,
-    churned,
-    last_purchase_at: iso(1000),
-    watermark: iso(watermarkMinute),
-  };
-}
-
-function score(customer: number, n: number, probability: number): ChurnScore {
-  const id = `C${String(customer).padStart(5, '0')}`;
-  return {
-    event_id: `score-${id}-${n}`,
-    event_time: iso(5000 + n),
-    event_type: 'churn_score',
-    schema_version: 1,
-    customer_id: id,
-    churn_probability: probability,
-    churn_predicted: probability >= 0.5,
-    threshold: 0.5,
-    model_version: 'v-test',
-    features_event_id: `feat-${id}-${n}`,
   };
 }
 
@@ -166,48 +126,32 @@ describe('IndexerModule (real Kafka and Elasticsearch)', () => {
 
   const byTopic = (topic: string, events: { key: string; event: object }[]): OutgoingEvent[] =>
     events.map((e) => ({ topic, ...e }));
-  const activity = (events: (CustomerRegistered | SessionEnded)[]) =>
+  const sessions = (events: SessionEnded[]) =>
     byTopic(
-      topics.activity,
-      events.map((e) => ({
-        key: e.event_type === 'customer_registered' ? e.customer.customer_id : e.session.customer_id,
-        event: e,
-      })),
+      topics.sessions,
+      events.map((e) => ({ key: e.session.customer_id, event: e })),
+    );
+  const scores = (events: ChurnScore[]) =>
+    byTopic(
+      topics.scores,
+      events.map((e) => ({ key: e.customer_id, event: e })),
     );
 
   const population = () => [
-    ...activity([registered(1), registered(2), registered(3)]),
-    ...activity([session(1, 1, 1), session(1, 2, 0), session(2, 1, 2), session(3, 1, 0)]),
-    ...byTopic(topics.features, [
-      { key: 'C00001', event: features(1, 2000, false, 1) },
-      { key: 'C00001', event: features(1, 2100, false, 2) },
-      { key: 'C00002', event: features(2, 2100, false, 1) },
-      // C00003: the flag topic says churned at a later watermark than this features event.
-      { key: 'C00003', event: features(3, 2000, false, 1) },
-    ]),
-    ...byTopic(topics.flags, [{ key: 'C00003', event: flag(3, 2200, true) }]),
-    ...byTopic(topics.scores, [
-      { key: 'C00001', event: score(1, 1, 0.2) },
-      { key: 'C00001', event: score(1, 2, 0.7) },
-      { key: 'C00002', event: score(2, 1, 0.1) },
-    ]),
-    ...byTopic(topics.activity, [
-      {
-        key: 'C00001',
-        event: {
-          event_id: 'tick-1',
-          event_time: iso(3000),
-          event_type: 'clock_tick',
-          schema_version: 1,
-          final: false,
-        },
-      },
+    ...sessions([session(1, 1, 1), session(1, 2, 0), session(2, 1, 2), session(3, 1, 0)]),
+    ...scores([
+      score(1, 1, 0.2, { version: 3, watermarkMinute: 2000 }),
+      score(1, 2, 0.7, { version: 5, watermarkMinute: 2100 }),
+      score(2, 1, 0.1, { version: 2, watermarkMinute: 2100 }),
+      // C00003: the newer decision (version 4, churned) arrives before an older one (version 2).
+      score(3, 2, 0.9, { version: 4, watermarkMinute: 2200, churned: true, sessions: 1 }),
+      score(3, 1, 0.3, { version: 2, watermarkMinute: 2000, sessions: 1 }),
     ]),
   ];
 
   async function caughtUp(): Promise<void> {
     const group = consumerGroups(prefix).indexer;
-    const subscribed = [topics.activity, topics.features, topics.flags, topics.scores];
+    const subscribed = [topics.sessions, topics.scores];
     await waitFor(
       'the indexer group to commit every offset',
       async () =>
@@ -251,13 +195,7 @@ describe('IndexerModule (real Kafka and Elasticsearch)', () => {
     await rawProducer.disconnect();
     await producer.disconnect();
     await deleteGroups(kafka, [consumerGroups(prefix).indexer, deadLetterGroup]);
-    await deleteTopics(kafka, [
-      topics.activity,
-      topics.features,
-      topics.flags,
-      topics.scores,
-      topics.deadLetter,
-    ]);
+    await deleteTopics(kafka, allTopics(topics));
     await deleteSearchIndices(es, prefix);
     await es.close();
   });
@@ -279,13 +217,13 @@ describe('IndexerModule (real Kafka and Elasticsearch)', () => {
   it('indexes every customer, session and score with the fields of their events', async () => {
     await producer.send(population());
     await waitFor(
-      '3 customers, 4 sessions and 3 scores',
+      '3 customers, 4 sessions and 5 scores',
       async () => {
         await refreshSearchIndices(es, prefix);
         const [c, s, k] = await Promise.all(
           [indices.customers, indices.sessions, indices.scores].map((index) => es.count({ index })),
         );
-        return c?.count === 3 && s?.count === 4 && k?.count === 3 ? true : undefined;
+        return c?.count === 3 && s?.count === 4 && k?.count === 5 ? true : undefined;
       },
       { timeoutMs: 60_000 },
     );
@@ -321,9 +259,10 @@ describe('IndexerModule (real Kafka and Elasticsearch)', () => {
       devices_used: { desktop: true, mobile: true },
       payment_methods_used: { paypal: true },
     });
-    const c3 = (await es.get<Record<string, unknown>>({ index: indices.customers, id: 'C00003' }))._source;
-    assert.equal(c3?.churned, true, 'the newer churn_flag wins over the older features_updated');
-    assert.equal(c3?.churned_as_of, Date.parse(iso(2200)));
+    const c3 = await es.get<Record<string, unknown>>({ index: indices.customers, id: 'C00003' });
+    assert.equal(c3._source?.churned, true, 'the newer version wins over an older one that came later');
+    assert.equal(c3._source?.churn_score, 0.9);
+    assert.equal(c3._version, 4);
 
     const s = (await es.get<Record<string, unknown>>({ index: indices.sessions, id: 'S2-1' }))._source;
     assert.deepEqual(s, {
@@ -357,23 +296,43 @@ describe('IndexerModule (real Kafka and Elasticsearch)', () => {
     assert.deepEqual(after, before);
     assert.deepEqual(
       after.map((docs) => docs.size),
-      [3, 4, 3],
+      [3, 4, 5],
+    );
+  });
+
+  it('keeps the newest version of a customer when an older one arrives in a later batch', async () => {
+    await producer.send(scores([score(4, 2, 0.8, { version: 6, watermarkMinute: 2300 })]));
+    await caughtUp();
+    await producer.send(scores([score(4, 1, 0.1, { version: 5, watermarkMinute: 2250 })]));
+    await caughtUp();
+    const c4 = await es.get<Record<string, unknown>>({ index: indices.customers, id: 'C00004' });
+    assert.equal(c4._version, 6);
+    assert.equal(c4._source?.churn_score, 0.8);
+    assert.equal(
+      await es.exists({ index: indices.scores, id: 'score-C00004-1' }),
+      true,
+      'the older score is history',
     );
   });
 
   it('dead-letters a document Elasticsearch rejects, with the reason, and indexes the rest of the batch', async () => {
     const immense = 'x'.repeat(40_000);
-    await producer.send(activity([registered(90, { name: immense }), registered(91)]));
+    await producer.send(
+      scores([
+        score(90, 1, 0.5, { version: 1, watermarkMinute: 2000, name: immense }),
+        score(91, 1, 0.5, { version: 1, watermarkMinute: 2000 }),
+      ]),
+    );
     const letter = await waitFor(
       'the rejected registration in the dead-letter topic',
       () => deadLetters.find((d) => d.error.code === 'INDEX_REJECTED'),
       { timeoutMs: 60_000 },
     );
     assert.equal(letter.service, 'indexer');
-    assert.equal(letter.source.topic, topics.activity);
+    assert.equal(letter.source.topic, topics.scores);
     assert.equal(letter.source.key, 'C00090');
     assert.match(letter.error.message, /customers\/C00090 400: document_parsing_exception: .*field \[name\]/);
-    assert.equal((JSON.parse(letter.payload) as CustomerRegistered).customer.customer_id, 'C00090');
+    assert.equal((JSON.parse(letter.payload) as ChurnScore).customer_id, 'C00090');
     await caughtUp();
     assert.equal(await es.exists({ index: indices.customers, id: 'C00091' }), true);
     assert.equal(await es.exists({ index: indices.customers, id: 'C00090' }), false);
@@ -382,10 +341,10 @@ describe('IndexerModule (real Kafka and Elasticsearch)', () => {
   it('dead-letters a poison (non-JSON) message and indexes the next good one on the same partition', async () => {
     // Partition 0 explicitly, so the poison pill and the good session share one partition.
     await rawProducer.send({
-      topic: topics.activity,
+      topic: topics.sessions,
       messages: [{ key: 'C00001', value: '{not json', partition: 0 }],
     });
-    await producer.send(activity([session(1, 7, 1)]).map((e) => ({ ...e, partition: 0 })));
+    await producer.send(sessions([session(1, 7, 1)]).map((e) => ({ ...e, partition: 0 })));
     const letter = await waitFor(
       'the poison message in the dead-letter topic',
       () => deadLetters.find((d) => d.error.code === 'CONTRACT_UNPARSABLE'),

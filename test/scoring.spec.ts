@@ -20,8 +20,9 @@ function featuresEvent(customerId: string, sessions: number, version: number): F
     event_id: `features:${customerId}:v${version}`,
     event_time: watermark,
     event_type: 'features_updated',
-    schema_version: 1,
+    schema_version: 2,
     watermark,
+    version,
     churned: false,
     aggregate: {
       customer_id: customerId,
@@ -41,6 +42,8 @@ function featuresEvent(customerId: string, sessions: number, version: number): F
       first_seen_at: '2025-01-02T00:00:00.000Z',
       last_active_at: '2026-05-20T00:00:00.000Z',
       last_purchase_at: sessions > 0 ? '2026-05-20T00:00:00.000Z' : null,
+      devices_used: ['mobile'],
+      payment_methods_used: sessions > 0 ? ['paypal'] : [],
     },
   };
 }
@@ -94,6 +97,9 @@ describe('scoring service (real Kafka, real model file)', () => {
       assert.equal(score?.churn_predicted, expected.churn_predicted);
       assert.equal(score?.model_version, model.version);
       assert.equal(score?.event_id, `score:${event.event_id}:${model.version}`);
+      assert.deepEqual(score?.aggregate, event.aggregate, 'the score carries the customer it scored');
+      assert.equal(score?.version, event.version);
+      assert.equal(score?.watermark, event.watermark);
     }
   });
 

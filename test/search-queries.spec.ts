@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Client } from '@elastic/elasticsearch';
 import { loadConfig } from '@churnstream/config';
-import type { ChurnScore, CustomerRegistered, FeaturesUpdated, SessionEnded } from '@churnstream/contracts';
+import type { ChurnScore, SessionEnded } from '@churnstream/contracts';
 import { createElasticsearch } from '@churnstream/elasticsearch';
 import {
   BulkWriter,
@@ -46,14 +46,24 @@ const sessions: [string, string, 'mobile' | 'desktop' | 'tablet', 'paypal' | 'cr
   ];
 
 function events() {
-  const out: (CustomerRegistered | SessionEnded | FeaturesUpdated | ChurnScore)[] = [];
+  const out: (SessionEnded | ChurnScore)[] = [];
   for (const p of people) {
+    const own = sessions.filter((s) => s[1] === p.id);
     out.push({
-      event_id: `reg-${p.id}`,
-      event_time: '2025-06-01T00:00:00.000Z',
-      event_type: 'customer_registered',
-      schema_version: 1,
-      customer: {
+      event_id: `score-${p.id}`,
+      event_time: '2026-03-01T00:00:01.000Z',
+      event_type: 'churn_score',
+      schema_version: 2,
+      customer_id: p.id,
+      churn_probability: p.score,
+      churn_predicted: p.score >= 0.5,
+      threshold: 0.5,
+      model_version: 'v1',
+      features_event_id: `feat-${p.id}`,
+      watermark: '2026-03-01T00:00:00.000Z',
+      version: 1 + own.length,
+      churned: p.churned,
+      aggregate: {
         customer_id: p.id,
         name: `Name ${p.id}`,
         email: `${p.id}@example.com`,
@@ -62,25 +72,7 @@ function events() {
         location: 'Somewhere',
         country: p.country,
         customer_since: '2025-06-01T00:00:00.000Z',
-      },
-    });
-    out.push({
-      event_id: `feat-${p.id}`,
-      event_time: '2026-03-01T00:00:00.000Z',
-      event_type: 'features_updated',
-      schema_version: 1,
-      watermark: '2026-03-01T00:00:00.000Z',
-      churned: p.churned,
-      aggregate: {
-        customer_id: p.id,
-        name: null,
-        email: null,
-        age: null,
-        gender: null,
-        location: null,
-        country: null,
-        customer_since: null,
-        session_count: sessions.filter((s) => s[1] === p.id).length,
+        session_count: own.length,
         pages_viewed_total: 0,
         products_added_total: 0,
         products_purchased_total: 0,
@@ -89,19 +81,9 @@ function events() {
         first_seen_at: null,
         last_active_at: null,
         last_purchase_at: null,
+        devices_used: [...new Set(own.map((s) => s[2]))].sort(),
+        payment_methods_used: [...new Set(own.flatMap((s) => (s[3] === null ? [] : [s[3]])))].sort(),
       },
-    });
-    out.push({
-      event_id: `score-${p.id}`,
-      event_time: '2026-03-01T00:00:01.000Z',
-      event_type: 'churn_score',
-      schema_version: 1,
-      customer_id: p.id,
-      churn_probability: p.score,
-      churn_predicted: p.score >= 0.5,
-      threshold: 0.5,
-      model_version: 'v1',
-      features_event_id: `feat-${p.id}`,
     });
   }
   for (const [id, customer, device, payment, start] of sessions) {

@@ -4,6 +4,8 @@ export interface ServiceSpec {
   entry: string;
   port: number;
   args?: string[];
+  /** Log file name under .stack/logs (default: name); replicas of one app need their own. */
+  logName?: string;
 }
 
 export const SERVICES: ServiceSpec[] = [

@@ -31,10 +31,7 @@ export class ActivityConsumer implements OnApplicationBootstrap, OnApplicationSh
       maxBatchSize: 2_000,
       handle: async (batch) => {
         this.metrics.eventsIn.inc({ topic: batch.topic }, batch.events.length);
-        const outcome = await this.features.applyBatch(
-          batch.partition,
-          batch.events.map((e) => e.event),
-        );
+        const outcome = await this.features.applyBatch(batch.partition, batch.events);
         this.metrics.eventsOut.inc({ topic: 'features+flags' }, outcome.emitted);
       },
     });

@@ -30,6 +30,9 @@ export type AggregateOp =
       pa: number;
       pp: number;
       cents: number;
+      dev: string;
+      /** Absent when nothing was bought (cjson turns null into a value Lua cannot test as false). */
+      pay?: string;
     }
   | { t: 'k'; id: string; time: number };
 
@@ -65,6 +68,8 @@ export function toOp(event: ActivityEvent): AggregateOp {
         pa: s.products_added_to_cart,
         pp: s.products_purchased,
         cents: toCents(s.total_spent),
+        dev: s.device_type,
+        ...(s.payment_method === null ? {} : { pay: s.payment_method }),
       };
     }
     case 'clock_tick':

@@ -33,6 +33,8 @@ for i, op in ipairs(args.ops) do
         redis.call('HINCRBY', h, 'products_purchased_total', op.pp)
         redis.call('HINCRBY', h, 'total_spent_cents', op.cents)
         redis.call('HINCRBY', h, 'total_session_ms', op['end'] - op.start)
+        redis.call('HSET', h, 'dev:' .. op.dev, 1)
+        if op.pay then redis.call('HSET', h, 'pay:' .. op.pay, 1) end
         local first = tonumber(redis.call('HGET', h, 'first_seen_at') or 'nil')
         if not first or op.start < first then redis.call('HSET', h, 'first_seen_at', op.start) end
         local last = tonumber(redis.call('HGET', h, 'last_active_at') or 'nil')

@@ -87,6 +87,11 @@ function fromHash(flat: string[]): StoredCustomer {
   const h: Record<string, string> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i] as string] = flat[i + 1] as string;
   const gender = h.gender as CustomerAggregateDto['gender'] | undefined;
+  const used = (prefix: string) =>
+    Object.keys(h)
+      .filter((k) => k.startsWith(prefix))
+      .map((k) => k.slice(prefix.length))
+      .sort();
   return {
     churned: h.flagged === '1',
     version: int(h.version),
@@ -108,6 +113,8 @@ function fromHash(flat: string[]): StoredCustomer {
       first_seen_at: iso(h.first_seen_at),
       last_active_at: iso(h.last_active_at),
       last_purchase_at: iso(h.last_purchase_at),
+      devices_used: used('dev:') as CustomerAggregateDto['devices_used'],
+      payment_methods_used: used('pay:') as CustomerAggregateDto['payment_methods_used'],
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { ActivityEvent, ChurnFlag, FeaturesUpdated, TopicNames } from '@churnstream/contracts';
-import type { EventProducer, OutgoingEvent } from '@churnstream/kafka';
+import type { ConsumedEvent, EventProducer, OutgoingEvent } from '@churnstream/kafka';
 import { toOp } from './activity.ops';
 import type { AppliedBatch, FeaturesRepository } from './features.repository';
 
@@ -11,8 +11,10 @@ export interface BatchOutcome {
 /**
  * The features use case: fold a batch of one partition's activity into Redis (atomically, exactly
  * once per event id), then publish one features_updated per touched customer and a churn_flag per
- * flag change. Event ids of what is published derive from the aggregate's version, so re-publishing
- * after a crash repeats the same ids and downstream stays idempotent.
+ * flag change, and forward the batch's sessions, as received, to the sessions topic (what the indexer
+ * stores). Event ids of what is published derive from the aggregate's version, so re-publishing after
+ * a crash repeats the same ids and downstream stays idempotent. A redelivered session is forwarded
+ * again (its document is keyed by session_id): the first delivery may have crashed before its send.
  */
 export class FeaturesService {
   constructor(
@@ -21,18 +23,30 @@ export class FeaturesService {
     private readonly topics: TopicNames,
   ) {}
 
-  async applyBatch(partition: number, events: ActivityEvent[]): Promise<BatchOutcome> {
-    const applied = await this.repository.applyBatch(partition, events.map(toOp));
+  async applyBatch(
+    partition: number,
+    consumed: readonly ConsumedEvent<ActivityEvent>[],
+  ): Promise<BatchOutcome> {
+    const applied = await this.repository.applyBatch(
+      partition,
+      consumed.map((c) => toOp(c.event)),
+    );
     const watermark = new Date(Math.max(applied.watermark_ms, 0)).toISOString();
     const outgoing: OutgoingEvent[] = [];
+    for (const c of consumed) {
+      if (c.event.event_type === 'session_ended') {
+        outgoing.push({ topic: this.topics.sessions, key: c.key, event: c.value });
+      }
+    }
     for (const stored of applied.customers) {
       const id = stored.aggregate.customer_id;
       const event: FeaturesUpdated = {
         event_id: `features:${id}:v${stored.version}`,
         event_time: watermark,
         event_type: 'features_updated',
-        schema_version: 1,
+        schema_version: 2,
         watermark,
+        version: stored.version,
         churned: stored.churned,
         aggregate: stored.aggregate,
       };

@@ -21,8 +21,8 @@ import { INDEXER_PRODUCER, SEARCH_CAPABILITIES } from './indexer.tokens';
 const MAX_BATCH = 5_000;
 
 /**
- * The Kafka side of the indexer: installs the index templates, then consumes the four topics in one
- * group and hands each batch to IndexerService. Offsets are committed by BatchConsumer after
+ * The Kafka side of the indexer: installs the index templates, then consumes the accepted sessions and
+ * the scores in one group and hands each batch to IndexerService. Offsets are committed by BatchConsumer after
  * `indexBatch` resolved, i.e. after Elasticsearch acknowledged every write of the batch.
  */
 @Injectable()
@@ -54,7 +54,7 @@ export class IndexerConsumer implements OnApplicationBootstrap, OnModuleDestroy 
     await ensureTopics(this.kafka, topicSpecs(topics, this.config.ACTIVITY_PARTITIONS));
     await this.producer.connect();
     const groupId = consumerGroups(this.config.TOPIC_PREFIX).indexer;
-    const subscribed = [topics.activity, topics.features, topics.flags, topics.scores];
+    const subscribed = [topics.sessions, topics.scores];
     this.consumer = new BatchConsumer(this.kafka, {
       onFatal: exitOnFatal('indexer'),
       groupId,

@@ -1,20 +1,6 @@
 import { z } from 'zod';
-import {
-  ChurnFlagSchema,
-  ChurnScoreSchema,
-  ClockTickSchema,
-  CustomerRegisteredSchema,
-  FeaturesUpdatedSchema,
-  SessionEndedSchema,
-} from '@churnstream/contracts';
+import { ChurnScoreSchema, SessionEndedSchema } from '@churnstream/contracts';
 
-/** Every event of the four topics the indexer reads (activity, features, flags, scores). */
-export const IndexerEventSchema = z.discriminatedUnion('event_type', [
-  CustomerRegisteredSchema,
-  SessionEndedSchema,
-  ClockTickSchema,
-  FeaturesUpdatedSchema,
-  ChurnFlagSchema,
-  ChurnScoreSchema,
-]);
+/** Every event of the two topics the indexer reads: accepted sessions and scores. */
+export const IndexerEventSchema = z.discriminatedUnion('event_type', [SessionEndedSchema, ChurnScoreSchema]);
 export type IndexerEvent = z.infer<typeof IndexerEventSchema>;

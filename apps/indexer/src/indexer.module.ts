@@ -3,12 +3,7 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Kafka } from 'kafkajs';
 import type { Config } from '@churnstream/config';
 import { EventProducer } from '@churnstream/kafka';
-import {
-  detectSearchCapabilities,
-  elasticsearchBulkTransport,
-  elasticsearchChurnedAsOfReader,
-  searchIndexNames,
-} from '@churnstream/search';
+import { detectSearchCapabilities, elasticsearchBulkTransport } from '@churnstream/search';
 import {
   ELASTICSEARCH,
   KAFKA,
@@ -19,12 +14,7 @@ import {
 import { IndexerConsumer } from './indexer.consumer';
 import { IndexerMetrics } from './indexer.metrics';
 import { IndexerService } from './indexer.service';
-import {
-  BULK_TRANSPORT,
-  CHURNED_AS_OF_READER,
-  INDEXER_PRODUCER,
-  SEARCH_CAPABILITIES,
-} from './indexer.tokens';
+import { BULK_TRANSPORT, INDEXER_PRODUCER, SEARCH_CAPABILITIES } from './indexer.tokens';
 
 /** The indexer service: sinks customers, sessions and scores into Elasticsearch. */
 @Module({})
@@ -49,12 +39,6 @@ export class IndexerModule {
         {
           provide: BULK_TRANSPORT,
           useFactory: (es: Client) => elasticsearchBulkTransport(es),
-          inject: [ELASTICSEARCH],
-        },
-        {
-          provide: CHURNED_AS_OF_READER,
-          useFactory: (es: Client) =>
-            elasticsearchChurnedAsOfReader(es, searchIndexNames(config.ES_INDEX_PREFIX).customers),
           inject: [ELASTICSEARCH],
         },
         {

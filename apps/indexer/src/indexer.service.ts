@@ -5,12 +5,9 @@ import type { ConsumedBatch, EventProducer } from '@churnstream/kafka';
 import {
   type BulkTransport,
   BulkWriter,
-  type ChurnedAsOfReader,
   type PlannedOperation,
   type SearchIndex,
   bulkLines,
-  churnedWriteIds,
-  guardChurnedWrites,
   planOperations,
   searchIndexNames,
 } from '@churnstream/search';
@@ -18,13 +15,13 @@ import { CONFIG, SERVICE_NAME } from '@churnstream/service-kit';
 import { rejectionDeadLetters } from './indexer.dead-letters';
 import type { IndexerEvent } from './indexer.events';
 import { IndexerMetrics } from './indexer.metrics';
-import { KeyedLock } from './keyed.lock';
-import { BULK_TRANSPORT, CHURNED_AS_OF_READER, INDEXER_PRODUCER } from './indexer.tokens';
+import { BULK_TRANSPORT, INDEXER_PRODUCER } from './indexer.tokens';
 
 export interface IndexBatchResult {
   events: number;
   operations: number;
   written: number;
+  superseded: number;
   rejected: number;
   retries: number;
 }
@@ -39,8 +36,6 @@ export class IndexerService {
   private readonly logger = new Logger(IndexerService.name);
   private readonly indices: Record<SearchIndex, string>;
   private readonly deadLetterTopic: string;
-  /** Serializes the read-then-write of `churned` per customer across partitions handled concurrently. */
-  private readonly churnedLock = new KeyedLock();
 
   constructor(
     @Inject(CONFIG) config: Config,
@@ -48,13 +43,12 @@ export class IndexerService {
     @Inject(BULK_TRANSPORT) private readonly transport: BulkTransport,
     @Inject(INDEXER_PRODUCER) private readonly producer: EventProducer,
     @Inject(IndexerMetrics) private readonly metrics: IndexerMetrics,
-    @Inject(CHURNED_AS_OF_READER) private readonly readChurnedAsOf: ChurnedAsOfReader,
   ) {
     this.indices = searchIndexNames(config.ES_INDEX_PREFIX);
     this.deadLetterTopic = topicNames(config.TOPIC_PREFIX).deadLetter;
   }
 
-  private async write(plan: PlannedOperation[], heartbeat: () => Promise<void>) {
+  private async write(plan: readonly PlannedOperation[], heartbeat: () => Promise<void>) {
     const writer = new BulkWriter(this.transport, {
       onRequest: (_, seconds) => {
         this.metrics.bulkSeconds.observe(seconds);
@@ -66,30 +60,27 @@ export class IndexerService {
         await heartbeat();
       },
     });
-    const send = async (planned: PlannedOperation[]) => ({
-      planned,
-      result: await writer.write(planned.map((p) => bulkLines(p.operation, this.indices[p.operation.index]))),
-    });
-    const ids = churnedWriteIds(plan);
-    if (ids.length === 0) return send(plan);
-    // The newest-watermark rule for `churned` is read-then-write: writes touching the same customer
-    // go one at a time, the rest concurrently.
-    return this.churnedLock.run(ids, async () =>
-      send(guardChurnedWrites(plan, await this.readChurnedAsOf(ids))),
-    );
+    return writer.write(plan.map((p) => bulkLines(p.operation, this.indices[p.operation.index])));
   }
 
   async indexBatch(batch: ConsumedBatch<IndexerEvent>): Promise<IndexBatchResult> {
     this.metrics.service.eventsIn.inc({ topic: batch.topic }, batch.events.length);
     const plan = planOperations(batch.events.map((e) => e.event));
-    const { planned, result } = await this.write(plan, batch.heartbeat);
+    const result = await this.write(plan, batch.heartbeat);
     const rejectedItems = new Set(result.rejected.map((r) => r.item));
-    planned.forEach((p, item) => {
-      if (rejectedItems.has(item)) this.metrics.docsRejected.inc({ index: p.operation.index });
-      else this.metrics.docsIndexed.inc({ index: p.operation.index });
+    const counts = new Map<string, { indexed: number; rejected: number }>();
+    plan.forEach((p, item) => {
+      const count = counts.get(p.operation.index) ?? { indexed: 0, rejected: 0 };
+      if (rejectedItems.has(item)) count.rejected++;
+      else count.indexed++;
+      counts.set(p.operation.index, count);
     });
+    for (const [index, count] of counts) {
+      if (count.indexed > 0) this.metrics.docsIndexed.inc({ index }, count.indexed);
+      if (count.rejected > 0) this.metrics.docsRejected.inc({ index }, count.rejected);
+    }
     if (result.rejected.length > 0) {
-      const letters = rejectionDeadLetters(this.service, batch.events, planned, result.rejected, new Date());
+      const letters = rejectionDeadLetters(this.service, batch.events, plan, result.rejected, new Date());
       await this.producer.send(
         letters.map((l) => ({ topic: this.deadLetterTopic, key: l.key, event: l.event })),
       );
@@ -103,8 +94,9 @@ export class IndexerService {
     }
     return {
       events: batch.events.length,
-      operations: planned.length,
+      operations: plan.length,
       written: result.written,
+      superseded: result.superseded,
       rejected: result.rejected.length,
       retries: result.retries,
     };

@@ -2,4 +2,3 @@
 export const INDEXER_PRODUCER = Symbol('INDEXER_PRODUCER');
 export const BULK_TRANSPORT = Symbol('BULK_TRANSPORT');
 export const SEARCH_CAPABILITIES = Symbol('SEARCH_CAPABILITIES');
-export const CHURNED_AS_OF_READER = Symbol('CHURNED_AS_OF_READER');

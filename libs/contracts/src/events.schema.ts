@@ -137,15 +137,24 @@ export const CustomerAggregateSchema = z.object({
   first_seen_at: isoTime.nullable(),
   last_active_at: isoTime.nullable(),
   last_purchase_at: isoTime.nullable(),
+  /** The device types and payment methods of the customer's sessions so far (each value once, sorted). */
+  devices_used: z.array(z.enum(DEVICE_TYPES)),
+  payment_methods_used: z.array(z.enum(PAYMENT_METHODS)),
 });
 export type CustomerAggregateDto = z.infer<typeof CustomerAggregateSchema>;
 
+/**
+ * Version 2 adds the devices and payment methods used to the aggregate, so the customer's whole
+ * document can be written from one event.
+ */
 export const FeaturesUpdatedSchema = z.object({
   ...envelope,
   event_type: z.literal('features_updated'),
-  schema_version: z.literal(1),
+  schema_version: z.literal(2),
   /** The event-time watermark of the features service when the aggregate was written. */
   watermark: isoTime,
+  /** How many changes the aggregate has had: it only grows, so a higher version is newer. */
+  version: z.number().int().positive(),
   churned: z.boolean(),
   aggregate: CustomerAggregateSchema,
 });
@@ -163,10 +172,15 @@ export const ChurnFlagSchema = z.object({
 });
 export type ChurnFlag = z.infer<typeof ChurnFlagSchema>;
 
+/**
+ * Version 2 carries the scored customer whole (the aggregate, its flag, watermark and version, as
+ * the features_updated it scored), so the customer's document has one writer and Elasticsearch can
+ * order its writes by the aggregate's version.
+ */
 export const ChurnScoreSchema = z.object({
   ...envelope,
   event_type: z.literal('churn_score'),
-  schema_version: z.literal(1),
+  schema_version: z.literal(2),
   customer_id: z.string().min(1),
   churn_probability: z.number().min(0).max(1),
   churn_predicted: z.boolean(),
@@ -174,6 +188,10 @@ export const ChurnScoreSchema = z.object({
   model_version: z.string().min(1),
   /** The features_updated event this score was computed from. */
   features_event_id: z.string().min(1),
+  watermark: isoTime,
+  version: z.number().int().positive(),
+  churned: z.boolean(),
+  aggregate: CustomerAggregateSchema,
 });
 export type ChurnScore = z.infer<typeof ChurnScoreSchema>;
 

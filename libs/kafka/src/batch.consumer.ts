@@ -11,6 +11,8 @@ export interface ConsumedEvent<T> {
   partition: number;
   offset: string;
   key: string | null;
+  /** The message's bytes as received (a consumer that forwards an event sends these on). */
+  value: Buffer;
 }
 
 export interface ConsumedBatch<T> {
@@ -38,6 +40,13 @@ export interface BatchConsumerOptions<S extends z.ZodType> {
   /** Most messages handed to one `handle` call; a fetched batch is split into chunks of this size. */
   maxBatchSize?: number;
   sessionTimeoutMs?: number;
+  /**
+   * How long the broker may hold a fetch to fill `minBytes` (default 100 ms / 256 KiB): fewer, fuller
+   * batches, so each costs its fixed work (a Redis round trip, a produce, a bulk request, a commit)
+   * over more events, at the price of at most this much latency per stage.
+   */
+  maxWaitTimeMs?: number;
+  minBytes?: number;
   /**
    * The consumer stopped for good (kafkajs gave up on a non-retriable error). Services exit on it so
    * their supervisor restarts them, rather than staying up and healthy while consuming nothing.
@@ -77,6 +86,8 @@ export class BatchConsumer<S extends z.ZodType> {
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 4 * 1024 * 1024,
+      minBytes: options.minBytes ?? 256 * 1024,
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? 100,
     });
   }
 
@@ -126,6 +137,7 @@ export class BatchConsumer<S extends z.ZodType> {
           partition,
           offset: message.offset,
           key: message.key?.toString() ?? null,
+          value: message.value as Buffer,
         });
       } else deadLetters.push({ message, error: decoded.error });
     }

@@ -4,7 +4,8 @@ import { encodeEvent } from '@churnstream/contracts';
 export interface OutgoingEvent {
   topic: string;
   key: string | null;
-  event: object;
+  /** The event, or its bytes already encoded (an event forwarded as it was received). */
+  event: object | Buffer;
   partition?: number;
 }
 
@@ -45,7 +46,7 @@ export class EventProducer {
       await this.producer.sendBatch({ acks: -1, compression: CompressionTypes.None, topicMessages });
     };
     for (const e of events) {
-      const value = encodeEvent(e.event);
+      const value = Buffer.isBuffer(e.event) ? e.event : encodeEvent(e.event);
       const size = value.length + (e.key?.length ?? 0) + 64;
       if (bytes + size > MAX_REQUEST_BYTES) await flush();
       const message: Message = { key: e.key, value };

@@ -14,6 +14,7 @@ export interface TopicSpec {
 export function topicSpecs(topics: TopicNames, activityPartitions: number): TopicSpec[] {
   return [
     { topic: topics.activity, numPartitions: activityPartitions },
+    { topic: topics.sessions, numPartitions: activityPartitions },
     { topic: topics.features, numPartitions: activityPartitions },
     { topic: topics.flags, numPartitions: activityPartitions },
     { topic: topics.scores, numPartitions: activityPartitions },

@@ -14,7 +14,7 @@ export async function pipelineLag(kafka: Kafka, topicPrefix: string): Promise<Gr
   const reads: [string, string[]][] = [
     [groups.features, [topics.activity]],
     [groups.scoring, [topics.features]],
-    [groups.indexer, [topics.activity, topics.features, topics.flags, topics.scores]],
+    [groups.indexer, [topics.sessions, topics.scores]],
   ];
   return Promise.all(
     reads.map(async ([group, groupTopics]) => ({

@@ -57,8 +57,22 @@ describe(BulkWriter.name, () => {
         delays.push(delay);
       },
     }).write(ops(3));
-    assert.deepEqual(result, { written: 3, rejected: [], requests: 4, retries: 3 });
+    assert.deepEqual(result, { written: 3, superseded: 0, rejected: [], requests: 4, retries: 3 });
     assert.deepEqual(delays, [75, 150, 300]);
+  });
+
+  it('counts an externally versioned write answered 409 as superseded, without retrying it', async () => {
+    const conflict = { status: 409, error: { type: 'version_conflict_engine_exception', reason: 'newer' } };
+    const transport = scripted([(ids) => ids.map(() => conflict)]);
+    const versioned = [
+      { index: { _index: 'x', _id: 'c1', version: 3, version_type: 'external_gte' } },
+      { n: 1 },
+    ] as const;
+    const plain = [{ index: { _index: 'x', _id: 'c2' } }, { n: 2 }] as const;
+    const result = await new BulkWriter(transport, noSleep).write([versioned, plain]);
+    assert.equal(result.superseded, 1);
+    assert.equal(result.written, 1, 'the unversioned 409 was retried and then written');
+    assert.deepEqual(transport.sent, [['c1', 'c2'], ['c2']]);
   });
 
   it('retries only the items answered 429, 409 or 5xx and rejects the others with their reason', async () => {

@@ -3,6 +3,8 @@
  * - the whole request is retried, with exponential backoff and jitter, on 429, 5xx and connection
  *   errors;
  * - items answered 429, 409 (a concurrent update won) or 5xx are retried alone, the same way;
+ * - an externally versioned write answered 409 was superseded: Elasticsearch already holds a newer
+ *   version of that document, which is the outcome wanted, so it counts as done (`superseded`);
  * - any other item error (a mapping error, an immense term) is a rejection, returned with its reason
  *   for the caller to dead-letter; the rest of the batch goes on;
  * - a whole request refused with another 4xx is split in halves until the offending item is alone.
@@ -45,6 +47,8 @@ export interface BulkRejection {
 
 export interface BulkWriteResult {
   written: number;
+  /** Externally versioned writes Elasticsearch skipped because it held a newer version. */
+  superseded: number;
   rejected: BulkRejection[];
   requests: number;
   retries: number;
@@ -76,6 +80,12 @@ export function describeItemError(item: BulkItemResult): string {
 interface Encoded {
   item: number;
   text: string;
+  versioned: boolean;
+}
+
+function isVersioned(action: object): boolean {
+  const meta = (action as { index?: { version_type?: string } }).index;
+  return meta?.version_type === 'external' || meta?.version_type === 'external_gte';
 }
 
 export class BulkWriter {
@@ -102,7 +112,7 @@ export class BulkWriter {
 
   /** Writes operations given as their two NDJSON lines (action, body), in order. */
   async write(operations: readonly (readonly [object, object])[]): Promise<BulkWriteResult> {
-    const result: BulkWriteResult = { written: 0, rejected: [], requests: 0, retries: 0 };
+    const result: BulkWriteResult = { written: 0, superseded: 0, rejected: [], requests: 0, retries: 0 };
     let chunk: Encoded[] = [];
     let bytes = 0;
     for (const [item, [action, body]] of operations.entries()) {
@@ -113,7 +123,7 @@ export class BulkWriter {
         chunk = [];
         bytes = 0;
       }
-      chunk.push({ item, text });
+      chunk.push({ item, text, versioned: isVersioned(action) });
       bytes += size;
     }
     if (chunk.length > 0) await this.send(chunk, result);
@@ -159,6 +169,7 @@ export class BulkWriter {
         const sent = pending[i];
         if (!sent) return;
         if (answer.status < 300) result.written++;
+        else if (answer.status === 409 && sent.versioned) result.superseded++;
         else if (RETRYABLE_ITEM(answer.status)) {
           if (retry.length === 0) firstRetryReason = `item ${answer.status}: ${describeItemError(answer)}`;
           retry.push(sent);

@@ -151,25 +151,3 @@ export class ElasticsearchSearchBackend implements SearchBackend {
     return response.found ? (response._source ?? {}) : null;
   }
 }
-
-/** Reads the stored `churned_as_of` of customers (the newest-watermark guard of `churned`). */
-export type ChurnedAsOfReader = (ids: readonly string[]) => Promise<Map<string, number>>;
-
-export function elasticsearchChurnedAsOfReader(client: Client, index: string): ChurnedAsOfReader {
-  return async (ids) => {
-    const stored = new Map<string, number>();
-    if (ids.length === 0) return stored;
-    const response = await client.mget<{ churned_as_of?: number }>({
-      index,
-      ids: [...ids],
-      _source_includes: ['churned_as_of'],
-      realtime: true,
-    });
-    for (const doc of response.docs) {
-      if (!('found' in doc) || !doc.found) continue;
-      const asOf = doc._source?.churned_as_of;
-      if (typeof asOf === 'number') stored.set(doc._id, asOf);
-    }
-    return stored;
-  };
-}
