@@ -3,10 +3,11 @@
  * pipeline's indices, with the pipeline's document functions (see load.documents.ts) and libs/search's
  * BulkWriter (its retries and per-item rejections), several requests in flight.
  *
- * Sessions stream through (one `index` each); customer documents are folded in memory from their
- * registration, their sessions' flags, their final aggregate and their score, then written whole, so
- * memory is O(customers). Every document has the id the pipeline gives it, so a second load replaces
- * each document with the same content: nothing is duplicated.
+ * Sessions stream through (one `index` each); each customer's aggregate is folded in memory (O(customers))
+ * and, with its batch score, becomes the churn_score whose operations write the customer document
+ * whole (external version = the aggregate's) and its score document. As in the pipeline, a customer
+ * without a score has no document. Every document has the id the pipeline gives it, so a second load
+ * writes the same documents again: nothing is duplicated.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -37,8 +38,6 @@ import {
 } from '@churnstream/search';
 import {
   aggregateDto,
-  DocumentFold,
-  finalFeaturesOf,
   registrationOf,
   scoreEventOf,
   sessionEventOf,
@@ -96,6 +95,8 @@ interface CustomerState {
   aggregate: CustomerAggregate;
   name: string;
   email: string;
+  devices: Set<string>;
+  payments: Set<string>;
 }
 
 /** Bulk writes with a bounded number of requests in flight; rejections are reported per operation. */
@@ -217,10 +218,9 @@ export async function loadDataset(options: LoadOptions): Promise<LoadSummary> {
       reject,
     );
     const documents: Record<SearchIndex, number> = { customers: 0, sessions: 0, scores: 0 };
-    const fold = new DocumentFold();
     const customers = new Map<string, CustomerState>();
     const snapshotAt = ds.snapshotAt.toISOString();
-    const total = (): number => ds.rows.sessions + customers.size * (scores === null ? 1 : 2);
+    const total = (): number => ds.rows.sessions + 2 * (scores?.size ?? 0);
 
     let lastReport = performance.now();
     const report = (phase: LoadProgress['phase'], force = false): void => {
@@ -229,14 +229,10 @@ export async function loadDataset(options: LoadOptions): Promise<LoadSummary> {
       lastReport = now;
       options.onProgress?.({ phase, written: pool.written, total: total(), seconds: seconds() });
     };
-    // A customer's document is folded here; sessions and scores have documents of their own.
     const route = async (event: IndexableEvent): Promise<void> => {
       for (const op of operationsFor(event)) {
-        if (op.index === 'customers') fold.apply(op);
-        else {
-          documents[op.index]++;
-          await pool.add(op);
-        }
+        documents[op.index]++;
+        await pool.add(op);
       }
     };
 
@@ -255,8 +251,9 @@ export async function loadDataset(options: LoadOptions): Promise<LoadSummary> {
         aggregate: registeredAggregate({ ...c, customer_since: Date.parse(c.customer_since) }),
         name: c.name,
         email: c.email,
+        devices: new Set(),
+        payments: new Set(),
       });
-      await route(checked.event);
     }
 
     for await (const row of ds.sessions()) {
@@ -280,29 +277,21 @@ export async function loadDataset(options: LoadOptions): Promise<LoadSummary> {
         products_purchased: s.products_purchased,
         total_spent_cents: toCents(s.total_spent),
       });
+      state.devices.add(s.device_type);
+      if (s.payment_method !== null) state.payments.add(s.payment_method);
       await route(checked.event);
       report('sessions');
     }
 
     for (const [id, state] of customers) {
+      const score = scores?.get(id);
+      if (score === undefined) continue;
       const reference = churnReference(state.aggregate);
       const churned = reference !== null && isChurned(reference, ds.snapshotAt.getTime());
-      const features = finalFeaturesOf(aggregateDto(state.aggregate, state), churned, snapshotAt);
-      if (!features.ok) {
-        reject(`customer ${id}`, features.reason);
-        continue;
-      }
-      await route(features.event);
-      const score = scores?.get(id);
-      if (score !== undefined) {
-        const event = scoreEventOf(score, features.event.event_id, snapshotAt);
-        if (event.ok) await route(event.event);
-        else reject(`${options.scoresFile ?? 'scores'} customer ${id}`, event.reason);
-      }
-    }
-    for (const op of fold.operations()) {
-      documents.customers++;
-      await pool.add(op);
+      const aggregate = aggregateDto(state.aggregate, state, state);
+      const event = scoreEventOf(score, aggregate, 1 + state.aggregate.session_count, churned, snapshotAt);
+      if (event.ok) await route(event.event);
+      else reject(`${options.scoresFile ?? 'scores'} customer ${id}`, event.reason);
       report('customers');
     }
     await pool.drain();

@@ -1,28 +1,21 @@
 /**
  * What `load` writes, built from a batch dataset with the pipeline's own pieces: each row becomes the
- * event the pipeline would carry (customer_registered, session_ended, then per customer the final
- * features_updated as of snapshot_at and, with batch scores, a churn_score), validated with the same
- * contract schemas; bulk.load.ts turns each event into documents through libs/search's `operationsFor`,
- * the indexer's function. Nothing here knows a document field: a change to the documents flows through.
- *
- * The pipeline assembles a customer document from partial updates; `DocumentFold` applies them the way
- * Elasticsearch applies an update's `doc` (objects merged recursively, other values replaced), so the
- * customer can be written whole, once, with `index`: a second load writes the same documents again.
+ * event the pipeline would carry (customer_registered, session_ended, and per customer the churn_score
+ * of its final aggregate as of snapshot_at, from the batch scores), validated with the same contract
+ * schemas; bulk.load.ts turns each event into documents through libs/search's `operationsFor`, the
+ * indexer's function. Nothing here knows a document field: a change to the documents flows through.
  */
 import {
   ChurnScoreSchema,
   CustomerRegisteredSchema,
   describeIssues,
-  FeaturesUpdatedSchema,
   SessionEndedSchema,
   type ChurnScore,
   type CustomerAggregateDto,
   type CustomerRegistered,
-  type FeaturesUpdated,
   type SessionEnded,
 } from '@churnstream/contracts';
 import type { CustomerAggregate } from '@churnstream/churn';
-import type { IndexOperation, SearchIndex } from '@churnstream/search';
 import type { z } from 'zod';
 
 export type Checked<T> = { ok: true; event: T } | { ok: false; reason: string };
@@ -90,6 +83,7 @@ export function sessionEventOf(s: SessionInput): Checked<SessionEnded> {
 export function aggregateDto(
   agg: CustomerAggregate,
   profile: { name: string; email: string },
+  used: { devices: ReadonlySet<string>; payments: ReadonlySet<string> },
 ): CustomerAggregateDto {
   return {
     customer_id: agg.customer_id,
@@ -109,24 +103,9 @@ export function aggregateDto(
     first_seen_at: isoMs(agg.first_seen_at),
     last_active_at: isoMs(agg.last_active_at),
     last_purchase_at: isoMs(agg.last_purchase_at),
+    devices_used: [...used.devices].sort() as CustomerAggregateDto['devices_used'],
+    payment_methods_used: [...used.payments].sort() as CustomerAggregateDto['payment_methods_used'],
   };
-}
-
-/** The customer's last features_updated of a run that ends at snapshot_at. */
-export function finalFeaturesOf(
-  aggregate: CustomerAggregateDto,
-  churned: boolean,
-  snapshotAt: string,
-): Checked<FeaturesUpdated> {
-  return check(FeaturesUpdatedSchema, {
-    event_id: `load:features:${aggregate.customer_id}`,
-    event_time: snapshotAt,
-    event_type: 'features_updated',
-    schema_version: 1,
-    watermark: snapshotAt,
-    churned,
-    aggregate,
-  });
 }
 
 export interface BatchScore {
@@ -137,58 +116,29 @@ export interface BatchScore {
   model_version: string;
 }
 
-/** A batch score (`cli score`) as the churn_score the scoring service would publish at snapshot_at. */
+/**
+ * A batch score (`cli score`) as the churn_score the scoring service publishes for the customer's final
+ * aggregate: version = one change per registration and per session, features id as the features
+ * service names it, watermark = snapshot_at.
+ */
 export function scoreEventOf(
   score: BatchScore,
-  featuresEventId: string,
+  aggregate: CustomerAggregateDto,
+  version: number,
+  churned: boolean,
   snapshotAt: string,
 ): Checked<ChurnScore> {
+  const featuresEventId = `features:${aggregate.customer_id}:v${version}`;
   return check(ChurnScoreSchema, {
     event_id: `score:${featuresEventId}:${score.model_version}`,
     event_time: snapshotAt,
     event_type: 'churn_score',
-    schema_version: 1,
+    schema_version: 2,
     ...score,
     features_event_id: featuresEventId,
+    watermark: snapshotAt,
+    version,
+    churned,
+    aggregate,
   });
-}
-
-type Doc = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Doc => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-/** Elasticsearch's merge of a partial update's `doc` into the stored source. */
-export function mergeDocument(stored: Doc, partial: Doc): Doc {
-  const out: Doc = { ...stored };
-  for (const [key, value] of Object.entries(partial)) {
-    const prev = out[key];
-    out[key] = isObject(prev) && isObject(value) ? mergeDocument(prev, value) : value;
-  }
-  return out;
-}
-
-/**
- * The documents a sequence of operations leaves, per index and id, applied in order as Elasticsearch
- * applies them (`index` replaces, `merge` upserts and merges).
- */
-export class DocumentFold {
-  private readonly docs = new Map<string, { index: SearchIndex; id: string; document: Doc }>();
-
-  apply(op: IndexOperation): void {
-    const key = `${op.index}\u0000${op.id}`;
-    const prev = this.docs.get(key);
-    const document =
-      op.action === 'merge' && prev !== undefined ? mergeDocument(prev.document, op.document) : op.document;
-    this.docs.set(key, { index: op.index, id: op.id, document });
-  }
-
-  get size(): number {
-    return this.docs.size;
-  }
-
-  /** Every document as one whole `index` operation. */
-  *operations(): Iterable<IndexOperation> {
-    for (const d of this.docs.values())
-      yield { action: 'index', index: d.index, id: d.id, document: d.document };
-  }
 }

@@ -18,7 +18,9 @@ const HELP = `usage: npm run cli -- load --in DIR [--scores FILE] [options]
 
   --in DIR            dataset folder (customers.csv, sessions.csv, manifest.json)
   --scores FILE       batch scores written by \`score\` (customer_id,churn_probability,churn_predicted,
-                      threshold,model_version): each customer gets its score and a scores document
+                      threshold,model_version): each scored customer gets its document (written
+                      whole from the score, as the pipeline does) and a scores document; without
+                      it only the sessions are loaded
   --concurrency N     bulk requests in flight (default 3)
   --batch N           operations per bulk request (default 2000; at most 5 MB each)
 
