@@ -46,7 +46,10 @@ async function allDocs(es: Client, index: string): Promise<Docs> {
   return docs;
 }
 
-function without(doc: Record<string, unknown> | undefined, fields: readonly string[]): Record<string, unknown> {
+function without(
+  doc: Record<string, unknown> | undefined,
+  fields: readonly string[],
+): Record<string, unknown> {
   return Object.fromEntries(Object.entries(doc ?? {}).filter(([k]) => !fields.includes(k)));
 }
 
