@@ -13,7 +13,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { analyze } from '@churnstream/analytics';
 import { writeBatchDataset } from '@churnstream/dataset-writer';
 import { generatePopulation } from '@churnstream/simulation';
-import { medianMs, type Benchmark } from './benchmark';
+import { JSON_OPTION, medianMs, printJson, type Benchmark } from './benchmark';
 
 const GOAL_MS = 5000;
 
@@ -53,7 +53,7 @@ export const bench: Benchmark = {
     const { values } = parseArgs({
       args: argv,
       strict: true,
-      options: { in: { type: 'string' }, runs: { type: 'string' } },
+      options: { in: { type: 'string' }, runs: { type: 'string' }, ...JSON_OPTION },
     });
     const runs = Number(values.runs ?? 3);
     const work = mkdtempSync(join(tmpdir(), 'churnstream-analyze-bench-'));
@@ -65,12 +65,17 @@ export const bench: Benchmark = {
       console.log(
         `  goal < ${GOAL_MS / 1000} s: ${small.ms < GOAL_MS ? 'met' : 'NOT met'} (${(small.ms / 1000).toFixed(2)} s on this machine now)`,
       );
+      let big: { ms: number; ratio: number } | null = null;
       if (values.in !== undefined) {
-        const big = await measure(`--in ${values.in}`, values.in, join(work, 'report-in'), 1);
+        big = await measure(`--in ${values.in}`, values.in, join(work, 'report-in'), 1);
         console.log(
           `  per-byte cost vs the default dataset: ${(big.ratio / small.ratio).toFixed(2)}x of its ratio`,
         );
       }
+      printJson(values.json, 'analyze', {
+        default: { ms: small.ms, ratio_to_scan: small.ratio, goal_ms: GOAL_MS, met: small.ms < GOAL_MS },
+        in: big === null ? null : { dir: values.in, ms: big.ms, ratio_to_scan: big.ratio },
+      });
       return 0;
     } finally {
       rmSync(work, { recursive: true, force: true });

@@ -24,3 +24,14 @@ export function quantile(sorted: readonly number[], q: number): number {
 export async function medianMs(fn: () => unknown, runs = 5, warmup = 1): Promise<number> {
   return quantile(await timesMs(fn, runs, warmup), 0.5);
 }
+
+/** The `--json` option every benchmark takes (parseArgs). */
+export const JSON_OPTION = { json: { type: 'boolean' } } as const;
+
+/**
+ * With `--json`, the benchmark's figures as one JSON line, the last line of stdout, for scripts to read
+ * (`tail -n 1`); the human table above it stays as it is.
+ */
+export function printJson(json: boolean | undefined, bench: string, figures: Record<string, unknown>): void {
+  if (json === true) console.log(JSON.stringify({ bench, ...figures }));
+}

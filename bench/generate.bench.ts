@@ -23,7 +23,7 @@ import {
   emptyDraw,
   generatePopulation,
 } from '@churnstream/simulation';
-import type { Benchmark } from './benchmark';
+import { JSON_OPTION, printJson, type Benchmark } from './benchmark';
 
 const DAY_MS = 86_400_000;
 
@@ -110,14 +110,14 @@ function naive(
 export const bench: Benchmark = {
   summary: 'batch generator vs a naive per-record Faker loop (same columns)',
   async run(argv: string[]): Promise<number> {
-    const code = runBench(argv);
-    if (code !== 0) return code;
-    await produceComparison(110_000);
+    const { json, figures } = runBench(argv);
+    const produce = await produceComparison(110_000);
+    printJson(json, 'generate', { ...figures, produce });
     return 0;
   },
 };
 
-function runBench(argv: string[]): number {
+function runBench(argv: string[]): { json: boolean; figures: Record<string, unknown> } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -125,6 +125,7 @@ function runBench(argv: string[]): number {
       sessions: { type: 'string' },
       'naive-fraction': { type: 'string' },
       runs: { type: 'string' },
+      ...JSON_OPTION,
     },
   });
   const customers = Number(values.customers ?? DEFAULT_GENERATE_OPTIONS.customers);
@@ -211,7 +212,21 @@ function runBench(argv: string[]): number {
       `  bound: the model alone (sessions drawn, nothing written) takes ${ms(modelWall)}, ` +
         `naive / model ${modelRatio.toFixed(1)}x: no writer built on this model can exceed that ratio`,
     );
-    return 0;
+    return {
+      json: values.json === true,
+      figures: {
+        customers,
+        sessions,
+        batch_wall_ms: batchWall,
+        batch_cpu_ms: batchCpu,
+        naive_wall_ms: naiveWall,
+        naive_cpu_ms: naiveCpu,
+        ratio_wall: wallRatio,
+        ratio_cpu: cpuRatio,
+        model_wall_ms: modelWall,
+        ratio_model: modelRatio,
+      },
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

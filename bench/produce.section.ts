@@ -23,7 +23,14 @@ const root = new URL('../', import.meta.url).pathname;
  * performance tool (org.apache.kafka.tools.ProducerPerformance from the broker's jars) sending the
  * same number of records of the same mean size with the same acks, measured in the same run.
  */
-export async function produceComparison(events: number): Promise<void> {
+export interface ProduceFigures {
+  generator_records_per_s: number;
+  producer_performance_records_per_s: number;
+  ratio: number;
+}
+
+/** The figures, or null when the comparison was skipped (no Kafka, no jars, tool failure). */
+export async function produceComparison(events: number): Promise<ProduceFigures | null> {
   const config = loadConfig();
   const kafka = createKafka(config, 'bench');
   try {
@@ -32,12 +39,12 @@ export async function produceComparison(events: number): Promise<void> {
     console.log(
       `  Kafka comparison skipped: no broker at ${config.KAFKA_BROKERS.join(',')} (npm run stack -- up)`,
     );
-    return;
+    return null;
   }
   const jars = join(root, '.stack', 'cache', `kafka-${KAFKA_VERSION}`, 'libs');
   if (!existsSync(jars)) {
     console.log(`  Kafka comparison skipped: no Kafka jars in ${jars} (npm run stack -- up fetches them)`);
-    return;
+    return null;
   }
   const prefix = `churnstream-bench-produce-${Date.now().toString(36)}`;
   const topics = topicNames(prefix);
@@ -99,7 +106,7 @@ export async function produceComparison(events: number): Promise<void> {
     const match = /([\d.]+) records\/sec/.exec(summary);
     if (perf.status !== 0 || !match) {
       console.log(`  ProducerPerformance failed (exit ${perf.status}): ${perf.stderr.slice(-400)}`);
-      return;
+      return null;
     }
     const theirs = Number(match[1]);
     console.log(
@@ -110,6 +117,11 @@ export async function produceComparison(events: number): Promise<void> {
     console.log(
       `    ratio generator / ProducerPerformance: ${((100 * ours) / theirs).toFixed(0)}%   goal >= 50%: ${ours / theirs >= 0.5 ? 'met' : 'NOT met'}`,
     );
+    return {
+      generator_records_per_s: ours,
+      producer_performance_records_per_s: theirs,
+      ratio: ours / theirs,
+    };
   } finally {
     await producer.disconnect();
     await deleteTopics(kafka, [...allTopics(topics), perfTopic]);

@@ -38,9 +38,14 @@ export interface AnalyzeOptions {
   snapshotAt?: string;
   /** A model folder holding metrics.json; REPORT/model/metrics.json is used when absent. */
   modelDir?: string;
+  /** DuckDB's memory_limit (default DEFAULT_MEMORY_LIMIT); past it DuckDB spills to a temp folder beside the report. */
+  memoryLimit?: string;
   /** Where progress and tables go (stdout by default); null silences them. */
   log?: ((line: string) => void) | null;
 }
+
+/** Keeps `analyze` of 10M sessions within 4 GB of peak RSS (DuckDB's limit does not bound Node's own heap). */
+export const DEFAULT_MEMORY_LIMIT = '2GB';
 
 export interface QualityJson {
   files: QualityFiles;
@@ -198,10 +203,11 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalysisReport> 
     t = now;
   };
   const outDir = resolve(options.outDir);
-  const ds = await openDataset(
-    options.inDir,
-    options.snapshotAt === undefined ? {} : { snapshotAt: options.snapshotAt },
-  );
+  const spill = join(dirname(outDir), `.${basename(outDir)}.duckdb-${process.pid}`);
+  const ds = await openDataset(options.inDir, {
+    ...(options.snapshotAt === undefined ? {} : { snapshotAt: options.snapshotAt }),
+    duckdb: { memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT, tempDirectory: spill },
+  });
   const tmp = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}`);
   try {
     lap('load');
@@ -329,5 +335,6 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalysisReport> 
     throw error;
   } finally {
     ds.close();
+    await rm(spill, { recursive: true, force: true });
   }
 }

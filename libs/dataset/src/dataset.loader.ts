@@ -47,6 +47,11 @@ export interface OpenDatasetOptions {
   strict?: boolean;
   /** A DuckDB database path; ':memory:' by default. */
   database?: string;
+  /**
+   * DuckDB's memory_limit ('3GB'), temp_directory and threads: above the limit DuckDB spills its
+   * tables and intermediate results to the temp directory instead of growing with the data.
+   */
+  duckdb?: { memoryLimit?: string; tempDirectory?: string; threads?: number };
 }
 
 export interface Dataset {
@@ -375,6 +380,15 @@ async function* streamRows<T>(
 const asDate = (v: unknown): Date | null => (v instanceof Date ? v : null);
 const asString = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
+function duckdbConfig(options: OpenDatasetOptions): Record<string, string> {
+  const c = options.duckdb ?? {};
+  return {
+    ...(c.memoryLimit === undefined ? {} : { memory_limit: c.memoryLimit }),
+    ...(c.tempDirectory === undefined ? {} : { temp_directory: c.tempDirectory }),
+    ...(c.threads === undefined ? {} : { threads: String(c.threads) }),
+  };
+}
+
 /** Opens a dataset folder; see the module header. Closes everything it opened when it throws. */
 export async function openDataset(dir: string, options: OpenDatasetOptions = {}): Promise<Dataset> {
   const strict = options.strict ?? true;
@@ -390,7 +404,7 @@ export async function openDataset(dir: string, options: OpenDatasetOptions = {})
     );
   }
 
-  const instance = await DuckDBInstance.create(options.database ?? ':memory:');
+  const instance = await DuckDBInstance.create(options.database ?? ':memory:', duckdbConfig(options));
   let connection: DuckDBConnection | null = null;
   try {
     connection = await instance.connect();

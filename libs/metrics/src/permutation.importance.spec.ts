@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rocAuc } from './classification.metrics';
-import { permutationImportance } from './permutation.importance';
+import { importanceSample, permutationImportance } from './permutation.importance';
 
 describe('permutationImportance', () => {
   // The "model" reads feature 0 only; feature 1 is noise it ignores.
@@ -21,5 +21,29 @@ describe('permutationImportance', () => {
     const a = permutationImportance({ X, y, predict, score: rocAuc, seed: 5 });
     const b = permutationImportance({ X, y, predict, score: rocAuc, seed: 5 });
     assert.deepEqual(a, b);
+  });
+
+  it('on more rows than maxRows, uses the same seeded sample every time and all rows otherwise', () => {
+    const a = permutationImportance({ X, y, predict, score: rocAuc, seed: 5, maxRows: 50 });
+    const b = permutationImportance({ X, y, predict, score: rocAuc, seed: 5, maxRows: 50 });
+    assert.deepEqual(a, b);
+    assert.notDeepEqual(a, permutationImportance({ X, y, predict, score: rocAuc, seed: 5 }));
+    assert.deepEqual(
+      permutationImportance({ X, y, predict, score: rocAuc, seed: 5, maxRows: 200 }),
+      permutationImportance({ X, y, predict, score: rocAuc, seed: 5 }),
+    );
+  });
+});
+
+describe('importanceSample', () => {
+  it('draws maxRows distinct rows in ascending order, all rows when there are no more', () => {
+    const rows = importanceSample(1000, 100, 7);
+    assert.equal(new Set(rows).size, 100);
+    assert.deepEqual(
+      rows,
+      [...rows].sort((p, q) => p - q),
+    );
+    assert.ok(rows.every((i) => i >= 0 && i < 1000));
+    assert.deepEqual(importanceSample(3, 10, 7), [0, 1, 2]);
   });
 });

@@ -3,7 +3,12 @@
  * feature's column is shuffled, breaking its link with the label while keeping its distribution.
  * Computed on held-out rows it measures what the model relies on, without the bias of impurity
  * importances towards features with many distinct values.
+ *
+ * It costs features x repeats predictions of the rows, which on a large test set is many times the
+ * fit itself; `maxRows` bounds it to a seeded sample of the rows (sklearn's `max_samples`), drawn
+ * without replacement and kept in row order, so the same seed gives the same importances.
  */
+
 export interface PermutationImportance {
   feature: number;
   /** Mean drop of the score over the repeats (baseline - permuted). */
@@ -19,12 +24,34 @@ export interface PermutationImportanceInput {
   score: (yTrue: readonly number[], yPred: ArrayLike<number>) => number;
   repeats?: number;
   seed?: number;
+  /** At most this many rows, a seeded sample of them when there are more (default: all rows). */
+  maxRows?: number;
+}
+
+/** Indices of `maxRows` of `n` rows drawn without replacement from the seed, ascending; all rows when n <= maxRows. */
+export function importanceSample(n: number, maxRows: number, seed: number): number[] {
+  const all = Array.from({ length: n }, (_, i) => i);
+  if (n <= maxRows) return all;
+  // A stream of its own (seed + 1), so the shuffles below do not depend on whether rows were sampled.
+  const random = seededUniform((seed + 1) >>> 0);
+  for (let k = 0; k < maxRows; k++) {
+    const j = k + Math.floor(random() * (n - k));
+    const tmp = all[k] ?? 0;
+    all[k] = all[j] ?? 0;
+    all[j] = tmp;
+  }
+  return all.slice(0, maxRows).sort((a, b) => a - b);
 }
 
 export function permutationImportance(input: PermutationImportanceInput): PermutationImportance[] {
-  const { X, y, predict, score } = input;
+  const { predict, score } = input;
   const repeats = input.repeats ?? 5;
-  const random = seededUniform(input.seed ?? 0);
+  const seed = input.seed ?? 0;
+  const rows = importanceSample(input.X.length, input.maxRows ?? Infinity, seed);
+  const sampled = rows.length < input.X.length;
+  const X = sampled ? rows.map((i) => input.X[i] ?? []) : input.X;
+  const y = sampled ? rows.map((i) => input.y[i] ?? 0) : input.y;
+  const random = seededUniform(seed);
   const baseline = score(y, predict(X));
   const p = X[0]?.length ?? 0;
   const result: PermutationImportance[] = [];

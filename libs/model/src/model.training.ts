@@ -45,6 +45,8 @@ export interface TrainOptions {
   maxFeatures: 'sqrt' | 'all' | number;
   /** Optional source columns the dataset lacks: the features computed from them are dropped as missing. */
   absentColumns?: readonly string[];
+  /** Test rows permutation importance is computed on, a seeded sample when the test set is larger. */
+  importanceRows: number;
   progress?: ProgressFn;
 }
 
@@ -63,6 +65,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   minSamplesLeaf: 50,
   maxDepth: null,
   maxFeatures: 'sqrt',
+  importanceRows: 2000,
 };
 
 /** The source column each feature is computed from, when that column is optional. */
@@ -168,6 +171,14 @@ export interface ModelMetrics {
   oracle_target: string;
   confusion_matrix: ConfusionMatrix;
   feature_importance: { feature: string; importance: number; std: number }[];
+  /** How feature_importance was computed: the ROC AUC drop over `repeats` shuffles of `rows` test rows. */
+  permutation_importance: {
+    score: 'roc_auc';
+    repeats: number;
+    rows: number;
+    test_rows: number;
+    seed: number;
+  };
   classification_report: ClassificationReport;
   roc_curve: { fpr: number; tpr: number; threshold: number | null }[];
   train_rows: number;
@@ -324,6 +335,7 @@ export function trainModel(
     score: rocAuc,
     repeats: options.importanceRepeats,
     seed: options.seed,
+    maxRows: options.importanceRows,
   });
 
   const rate = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
@@ -356,6 +368,13 @@ export function trainModel(
         std: imp.std,
       }))
       .sort((a, b) => b.importance - a.importance),
+    permutation_importance: {
+      score: 'roc_auc',
+      repeats: options.importanceRepeats,
+      rows: Math.min(test.length, options.importanceRows),
+      test_rows: test.length,
+      seed: options.seed,
+    },
     classification_report: report,
     roc_curve: rocCurve(yTest, yProb).map((p) => ({
       fpr: p.fpr,

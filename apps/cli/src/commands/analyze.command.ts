@@ -2,7 +2,7 @@
  * `analyze`: the batch analytics report of a dataset folder (issue 4). Parses options and hands over
  * to the analyze use case in @churnstream/analytics; it only adds the closing summary.
  */
-import { analyze, fmtNumber } from '@churnstream/analytics';
+import { analyze, DEFAULT_MEMORY_LIMIT, fmtNumber } from '@churnstream/analytics';
 import { instantOption, parseOptions, usageError } from '@churnstream/cli-options';
 import type { CliCommand } from '../cli.command';
 
@@ -12,6 +12,8 @@ const HELP = `usage: npm run cli -- analyze --in DIR --out REPORT [options]
   --out REPORT        report folder, replaced as a whole once the report is complete
   --snapshot-at ISO   the instant churn is measured at (default: manifest.json's snapshot_at)
   --model DIR         add the model section from DIR/metrics.json (default: REPORT/model/ if present)
+  --memory-limit SIZE DuckDB's memory limit, e.g. 2GB (default ${DEFAULT_MEMORY_LIMIT}); beyond it DuckDB spills
+                      to a temporary folder beside REPORT, so memory stays bounded whatever the data size
   --quiet             print only the closing summary`;
 
 export const command: CliCommand = {
@@ -22,6 +24,7 @@ export const command: CliCommand = {
       out: { type: 'string' },
       'snapshot-at': { type: 'string' },
       model: { type: 'string' },
+      'memory-limit': { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -39,6 +42,7 @@ export const command: CliCommand = {
       outDir: values.out,
       ...(values['snapshot-at'] === undefined ? {} : { snapshotAt: values['snapshot-at'] }),
       ...(values.model === undefined ? {} : { modelDir: values.model }),
+      ...(values['memory-limit'] === undefined ? {} : { memoryLimit: memoryLimit(values['memory-limit']) }),
       log: values.quiet === true ? null : undefined,
     });
     const secs = (performance.now() - started) / 1000;
@@ -81,6 +85,13 @@ export const command: CliCommand = {
     return 0;
   },
 };
+
+function memoryLimit(value: string): string {
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value.trim())) {
+    throw usageError(`--memory-limit: expected a size such as 2GB or 512MB, got "${value}"`);
+  }
+  return value.trim();
+}
 
 function sum(record: Record<string, number>, except: readonly string[] = []): number {
   return Object.entries(record).reduce((a, [column, n]) => (except.includes(column) ? a : a + n), 0);

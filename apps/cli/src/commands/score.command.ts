@@ -17,7 +17,8 @@ const HELP = `usage: npm run cli -- score --model MODELDIR/model.json --in DIR -
 
   --model FILE   the model.json written by train
   --in DIR       dataset folder (customers.csv, sessions.csv, manifest.json)
-  --out FILE     CSV to write: customer_id,churn_probability,churn_predicted`;
+  --out FILE     CSV to write: customer_id,churn_probability,churn_predicted,threshold,model_version
+                 (what \`load --scores\` reads)`;
 
 export const command: CliCommand = {
   summary: 'score every customer of a dataset with a trained model (features as of snapshot_at)',
@@ -48,13 +49,13 @@ export const command: CliCommand = {
     const probabilities = model.probabilities(
       customers.map((agg) => customerFeatures(agg, input.snapshotAtMs)),
     );
-    const lines = ['customer_id,churn_probability,churn_predicted'];
+    const lines = ['customer_id,churn_probability,churn_predicted,threshold,model_version'];
     let flagged = 0;
     customers.forEach((agg, i) => {
       const p = probabilities[i] ?? Number.NaN;
       const predicted = p >= model.threshold;
       if (predicted) flagged++;
-      lines.push(`${agg.customer_id},${String(p)},${predicted ? 1 : 0}`);
+      lines.push(`${agg.customer_id},${String(p)},${predicted ? 1 : 0},${model.threshold},${model.version}`);
     });
     const scoreMs = performance.now() - scoreStarted;
     const out = resolve(values.out);
