@@ -663,16 +663,18 @@ describe('nest-cli.json and the Dockerfile', () => {
     assert.equal(nest.compilerOptions.builder.type, 'swc');
   });
 
-  it('copies every non-TypeScript file an app reads next to its source into the build', () => {
-    const assetsGlob = nest.compilerOptions.assets.map((a) => a.include).join(' ');
-    for (const app of readdirSync(join(REPO_ROOT, 'apps'))) {
-      for (const f of readdirSync(join(REPO_ROOT, 'apps', app, 'src'))) {
-        if (f.endsWith('.ts') || !f.includes('.')) continue;
-        const ext = f.slice(f.lastIndexOf('.'));
-        assert.ok(
-          assetsGlob.includes(`*${ext}`),
-          `apps/${app}/src/${f} is not copied (nest-cli.json assets)`,
-        );
+  it('copies every non-TypeScript file an app or lib reads next to its source into the build', () => {
+    const globs = nest.compilerOptions.assets.map((a) => a.include);
+    for (const root of ['apps', 'libs']) {
+      for (const name of readdirSync(join(REPO_ROOT, root))) {
+        for (const f of readdirSync(join(REPO_ROOT, root, name, 'src'))) {
+          if (f.endsWith('.ts') || !f.includes('.')) continue;
+          const ext = f.slice(f.lastIndexOf('.'));
+          assert.ok(
+            globs.some((g) => g.endsWith(`${root}/*/src/**/*${ext}`)),
+            `${root}/${name}/src/${f} is not copied (nest-cli.json assets)`,
+          );
+        }
       }
     }
   });
