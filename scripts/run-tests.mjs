@@ -1,7 +1,8 @@
 // Finds the spec files and runs them with Node's test runner (TypeScript through tsx).
 // unit: *.spec.ts beside the code (apps/, libs/, tools/); integration: test/**/*.spec.ts (real servers)
 // except *.secure.spec.ts; secure: those and the pipeline spec against the secured stack
-// (`stack up --secure`), whose env file CHURNSTREAM_TEST_ENV_FILE names.
+// (`stack up --secure`), whose env file CHURNSTREAM_TEST_ENV_FILE names; faults: test/**/*.faults.ts,
+// which stop, kill and restart the servers, so they run after the integration specs.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -9,6 +10,7 @@ import { join, relative } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const kind = process.argv[2] ?? 'unit';
 const filters = process.argv.slice(3);
+const suffix = kind === 'faults' ? '.faults.ts' : '.spec.ts';
 const skip = new Set(['node_modules', '.git', '.stack', '.cache', 'out', 'dist']);
 
 function find(dir, out = []) {
@@ -16,7 +18,7 @@ function find(dir, out = []) {
     if (skip.has(name)) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) find(path, out);
-    else if (name.endsWith('.spec.ts')) out.push(relative(root, path));
+    else if (name.endsWith(suffix)) out.push(relative(root, path));
   }
   return out;
 }

@@ -1,5 +1,5 @@
 // The README's commands on a fresh machine: installs what is missing, then runs the job.
-//   node scripts/run.mjs test   -> install, lint, unit tests, stack up, integration tests, stack down
+//   node scripts/run.mjs test   -> install, lint, unit tests, stack up, integration tests, fault tests, stack down
 //   node scripts/run.mjs start  -> install, stack up, the live simulation (tools/start/main.ts)
 //   node scripts/run.mjs stack <up|down|status|reset>
 // Plain Node with no dependencies, because it runs before `npm ci` has.
@@ -161,6 +161,11 @@ async function test() {
       ok =
         (await phase('integration tests', () =>
           run(process.execPath, ['scripts/run-tests.mjs', 'integration']).then((r) => r.code),
+        )) && ok;
+      // Last on the plain stack: the fault battery stops and kills its servers (and starts them again).
+      ok =
+        (await phase('fault tests', () =>
+          run(process.execPath, ['scripts/run-tests.mjs', 'faults']).then((r) => r.code),
         )) && ok;
     } else ok = false;
   } finally {

@@ -5,6 +5,7 @@ import type { AppError } from '@churnstream/errors';
 import { consumerLag, totalLag } from './consumer-lag';
 import { sendDeadLetters } from './dead-letter.sender';
 import type { EventProducer } from './event.producer';
+import { membershipRefusal, withHeartbeats } from './group.membership';
 
 export interface ConsumedEvent<T> {
   event: T;
@@ -76,7 +77,8 @@ export interface BatchConsumerOptions<S extends z.ZodType> {
  * - a poison message never blocks its partition: a bounded dead letter (its place, size, hash and
  *   first bytes, with the reason) goes to the dead-letter topic, and the offset moves past it once
  *   the letter is acknowledged, or once the broker refused the letter for good (counted, logged);
- * - heartbeats between chunks so a slow batch does not cost the group a rebalance.
+ * - heartbeats while a batch is handled, so a slow batch does not cost the group a rebalance, and a
+ *   commit refused because the group moved on makes the member rejoin (the batch comes again).
  * kafkajs is used directly (not Nest's Kafka transport) because Nest's server handles one message at
  * a time with automatic commits, and these consumers need batches and commits after the side effect.
  */
@@ -91,8 +93,8 @@ export class BatchConsumer<S extends z.ZodType> {
   ) {
     // A member killed without leaving holds its partitions until its session times out: the group
     // coordinator waits for it before the replacement gets them. 10 s (the broker allows 6 s at
-    // least) bounds that wait; heartbeats go at most every second, after each chunk, so only a chunk
-    // taking longer than 10 s costs a rebalance.
+    // least) bounds that wait; heartbeats go every second, during a chunk's handler too, so a slow
+    // chunk does not cost a rebalance.
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 10_000,
@@ -188,13 +190,19 @@ export class BatchConsumer<S extends z.ZodType> {
     const nextOffset = (BigInt(last.offset) + 1n).toString();
     if (events.length > 0) {
       try {
-        await this.options.handle({ topic, partition, events, nextOffset, heartbeat });
+        await withHeartbeats(heartbeat, () =>
+          this.options.handle({ topic, partition, events, nextOffset, heartbeat }),
+        );
       } catch (error) {
         this.options.onError?.(error);
         throw new HandlerFailed(error);
       }
     }
-    await this.consumer.commitOffsets([{ topic, partition, offset: nextOffset }]);
+    try {
+      await this.consumer.commitOffsets([{ topic, partition, offset: nextOffset }]);
+    } catch (error) {
+      throw membershipRefusal(error) ?? error;
+    }
     await heartbeat();
     this.options.onBatch?.(topic, messages.length, (performance.now() - started) / 1000);
   }
