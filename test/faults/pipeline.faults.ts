@@ -22,6 +22,7 @@ import { waitCaughtUp } from '../../tools/pipeline/pipeline.progress';
 import { SERVICES } from '../../tools/start/services';
 import { type RunningService, Supervisor, healthOf } from '../../tools/start/supervisor';
 import { type ServerName, stackDown, stackKill, stackUp } from '../../tools/stack/stack';
+import { loadStackConfig } from '../../tools/stack/stack.config';
 import { renderTable } from '../../tools/stack/table.util';
 import { TopicReader, compareWithBatch, session, trainSmallModel, uniqueName, waitFor } from '../support';
 
@@ -32,6 +33,14 @@ const UNKNOWN = 'NEVER-REGISTERED';
  * long enough that the faults which need input (a restarted consumer's first batch) get some. */
 const population = { customers: 300, sessions: 3_000, seed: 23 };
 const RATE = 12;
+/** A loaded machine can take minutes to start a JVM: the stack's own deadlines, lengthened. */
+const stack = {
+  config: loadStackConfig({
+    STACK_ES_HEALTH_TIMEOUT_MS: '300000',
+    STACK_KAFKA_HEALTH_TIMEOUT_MS: '180000',
+    ...process.env,
+  }),
+};
 
 interface Recovery {
   fault: string;
@@ -88,18 +97,6 @@ describe('faults: one pipeline through every fault, ending equal to the batch co
   });
 
   after(async () => {
-    await reader?.close().catch(() => undefined);
-    // Whatever happened, leave the stack up and healthy for what follows.
-    await stackUp({ servers: ['redis', 'kafka', 'elasticsearch'] });
-    await supervisor.stopAll();
-    await deleteGroups(kafka, Object.values(groups));
-    await deleteTopics(kafka, allTopics(topics));
-    await deleteSearchIndices(es, prefix);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-    await es.close();
-    rmSync(fixture.dir, { recursive: true, force: true });
     console.log(
       `\n# fault recovery (shared machine: times include its load)\n${renderTable(
         ['fault', 'recovered', 's'],
@@ -110,6 +107,30 @@ describe('faults: one pipeline through every fault, ending equal to the batch co
         .join('\n')}`,
     );
     console.log(`# faults --json ${JSON.stringify({ test: 'faults', recoveries })}`);
+    // Every step, whatever failed before it: leave the stack up and healthy for what follows.
+    const step = async (what: string, fn: () => Promise<unknown>) => {
+      try {
+        await fn();
+      } catch (error) {
+        console.log(`# clean-up: ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
+    await step('the dead-letter reader', async () => reader?.close());
+    await step('stack up', async () => {
+      const up = await stackUp({ ...stack, servers: ['redis', 'kafka', 'elasticsearch'] });
+      if (!up.ok) throw new Error(up.failed.map((f) => `${f.server}: ${f.message}`).join('; '));
+    });
+    await step('stopping the apps', () => supervisor.stopAll());
+    await step('groups', () => deleteGroups(kafka, Object.values(groups)));
+    await step('topics', () => deleteTopics(kafka, allTopics(topics)));
+    await step('indices', () => deleteSearchIndices(es, prefix));
+    await step('keys', async () => {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+    });
+    redis.disconnect();
+    await es.close();
+    rmSync(fixture.dir, { recursive: true, force: true });
   });
 
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -206,11 +227,11 @@ describe('faults: one pipeline through every fault, ending equal to the batch co
   /** The server stopped for a minute, started again, and the time until `group` consumes again. */
   const outage = async (server: ServerName, group: string, caughtUp: boolean) => {
     const downAt = Date.now();
-    const down = await stackDown({ servers: [server] });
+    const down = await stackDown({ ...stack, servers: [server] });
     assert.equal(down.ok, true, `${server} stopped`);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, OUTAGE_MS - (Date.now() - downAt))));
     const upAt = Date.now();
-    const up = await stackUp({ servers: [server] });
+    const up = await stackUp({ ...stack, servers: [server] });
     assert.equal(up.ok, true, `${server} started again: ${JSON.stringify(up.failed)}`);
     const healthyAt = Date.now();
     let what: string;
@@ -318,8 +339,12 @@ describe('faults: one pipeline through every fault, ending equal to the batch co
     await outage('kafka', groups.features, false);
 
     const redisKilledAt = Date.now();
-    assert.equal((await stackKill({ servers: ['redis'] })).stopped.includes('redis'), true, 'redis killed');
-    assert.equal((await stackUp({ servers: ['redis'] })).ok, true, 'redis restarted');
+    assert.equal(
+      (await stackKill({ ...stack, servers: ['redis'] })).stopped.includes('redis'),
+      true,
+      'redis killed',
+    );
+    assert.equal((await stackUp({ ...stack, servers: ['redis'] })).ok, true, 'redis restarted');
     const redisUpAt = Date.now();
     await progressed(groups.features, 'features consuming after Redis came back', 180_000);
     record(
