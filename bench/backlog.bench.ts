@@ -3,8 +3,8 @@
  * about N events (default 200,000) onto Kafka with no consumer running, then starts features,
  * scoring and the indexer on that lag and samples each one's resident memory (VmRSS from
  * /proc/<pid>/status) every second while they drain. Bounded memory means flat RSS: the figures
- * are RSS once each app has started consuming, at the middle of the drain, at the end, and the
- * peak, per app. Needs the local stack up; uses its own topics, groups, keys and indices.
+ * are RSS once all three are healthy (the whole backlog ahead of them), at the middle of the drain,
+ * at the end, and the peak, per app. Needs the local stack up; uses its own topics, groups, keys and indices.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -128,10 +128,9 @@ export const bench: Benchmark = {
       samples[Math.min(samples.length - 1, Math.floor(fraction * samples.length))];
     const figures = APPS.map((name) => {
       const series = samples.map((s) => s.rss[name]).filter((v): v is number => v !== null);
-      const first = samples.find((s) => s.lag < (samples[0]?.lag ?? 0))?.rss[name] ?? series[0] ?? 0;
       return {
         app: name,
-        rss_consuming_mb: Math.round(first),
+        rss_start_mb: Math.round(series[0] ?? 0),
         rss_mid_mb: Math.round(at(0.5)?.rss[name] ?? 0),
         rss_end_mb: Math.round(at(1)?.rss[name] ?? 0),
         rss_peak_mb: Math.round(Math.max(...series)),
@@ -139,10 +138,10 @@ export const bench: Benchmark = {
     });
     console.log(
       `\n${renderTable(
-        ['app', 'RSS consuming (MB)', 'mid-drain', 'end', 'peak'],
+        ['app', 'RSS at start (MB)', 'mid-drain', 'end', 'peak'],
         figures.map((f) => [
           f.app,
-          String(f.rss_consuming_mb),
+          String(f.rss_start_mb),
           String(f.rss_mid_mb),
           String(f.rss_end_mb),
           String(f.rss_peak_mb),
