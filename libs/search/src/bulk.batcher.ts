@@ -46,7 +46,10 @@ export class BulkBatcher {
       this.waiting.push({ lines, resolve, reject });
       this.waitingOperations += lines.length;
       if (this.waitingOperations >= this.maxOperations) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.lingerMs);
+      else
+        this.timer ??= setTimeout(() => {
+          this.flush();
+        }, this.lingerMs);
     });
   }
 
