@@ -5,7 +5,7 @@ import type { AppError } from '@churnstream/errors';
 import { consumerLag, totalLag } from './consumer-lag';
 import { sendDeadLetters } from './dead-letter.sender';
 import type { EventProducer } from './event.producer';
-import { membershipRefusal, withHeartbeats } from './group.membership';
+import { membershipRefusal } from './group.membership';
 
 export interface ConsumedEvent<T> {
   event: T;
@@ -191,15 +191,14 @@ export class BatchConsumer<S extends z.ZodType> {
     if (events.length > 0) {
       // A handler waiting on a slow server (a bulk request on a loaded machine, say) must not cost
       // the member its session: the coordinator would hand its partitions on, and the commit after
-      // the handler would fail for good. kafkajs throttles these to the heartbeat interval; a failed
-      // one (a rebalance under way) is seen again by the commit, so it is ignored here.
+      // the handler would be refused (the member then rejoins and the batch comes again). kafkajs
+      // throttles these to the heartbeat interval; a failed one (a rebalance under way) is seen
+      // again by the commit, so it is ignored here.
       const keepAlive = setInterval(() => {
         heartbeat().catch(() => undefined);
       }, 1_000);
       try {
-        await withHeartbeats(heartbeat, () =>
-          this.options.handle({ topic, partition, events, nextOffset, heartbeat }),
-        );
+        await this.options.handle({ topic, partition, events, nextOffset, heartbeat });
       } catch (error) {
         this.options.onError?.(error);
         throw new HandlerFailed(error);

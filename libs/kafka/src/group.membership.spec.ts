@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import kafkajs from 'kafkajs';
-import { membershipRefusal, withHeartbeats } from './group.membership';
+import { membershipRefusal } from './group.membership';
 
 // kafkajs re-exports its error classes by spreading an object, which named ESM imports cannot see.
 const { KafkaJSNonRetriableError, KafkaJSProtocolError } = kafkajs;
@@ -30,45 +30,5 @@ describe(membershipRefusal.name, () => {
     assert.equal(membershipRefusal(refused('MESSAGE_TOO_LARGE')), undefined);
     assert.equal(membershipRefusal(new Error('ECONNREFUSED')), undefined);
     assert.equal(membershipRefusal('not an error'), undefined);
-  });
-});
-
-describe(withHeartbeats.name, () => {
-  it('heartbeats while the work runs, stops when it ends and returns its result', async () => {
-    let beats = 0;
-    let third: () => void = () => undefined;
-    const result = await withHeartbeats(
-      () => {
-        if (++beats === 3) third();
-        return Promise.resolve();
-      },
-      // The work lasts until the third heartbeat: only heartbeats sent during it can end it.
-      () =>
-        new Promise<string>((resolve) => {
-          third = () => {
-            resolve('done');
-          };
-        }),
-      5,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(result, 'done');
-    assert.equal(beats, 3);
-  });
-
-  it('ignores a failed heartbeat and passes on the work failure', async () => {
-    await assert.rejects(
-      withHeartbeats(
-        () => Promise.reject(new Error('rebalancing')),
-        () =>
-          new Promise((_, reject) =>
-            setTimeout(() => {
-              reject(new Error('bulk failed'));
-            }, 30),
-          ),
-        5,
-      ),
-      /bulk failed/,
-    );
   });
 });

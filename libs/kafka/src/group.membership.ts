@@ -1,8 +1,8 @@
 /**
- * Keeping a consumer in its group. kafkajs sends heartbeats only between batches and turns a commit
- * refused for group membership into a non-retriable error that stops the consumer for good; these
- * two helpers keep a slow batch from costing the member its place, and a lost place from costing the
- * process its life.
+ * Keeping a consumer alive when it lost its place in the group. kafkajs turns a commit refused for
+ * group membership (the member was evicted, or the group rebalanced under it) into a non-retriable
+ * error that stops the consumer for good, and the app exits; its fetch loop rejoins instead when it
+ * sees the broker's own error.
  */
 
 /** Broker answers that mean "rejoin the group": kafkajs's fetch loop rejoins on exactly these types. */
@@ -24,24 +24,4 @@ export function membershipRefusal(error: unknown): Error | undefined {
     e = e.cause;
   }
   return undefined;
-}
-
-/**
- * Runs `work` while sending a heartbeat every `intervalMs`, so a batch that takes longer than the
- * session timeout (a slow Elasticsearch, a loaded machine) does not get the member evicted. A failed
- * heartbeat is left for the commit to discover (it then rejoins).
- */
-export async function withHeartbeats<T>(
-  heartbeat: () => Promise<void>,
-  work: () => Promise<T>,
-  intervalMs = 1_000,
-): Promise<T> {
-  const timer = setInterval(() => {
-    heartbeat().catch(() => undefined);
-  }, intervalMs);
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
 }
