@@ -54,7 +54,9 @@ The run uses its own topics, groups, Redis keys and indices (prefix ${PREFIX}) a
 processes (ports 3201 onwards); the local stack must be up (npm run stack -- up). A rate is sustained
 when, over the second half of its step, total lag grows by at most 2% of the rate per second (with
 two standard errors of margin) and ends below 3 seconds' worth of events; CPU per activity event is
-charged from the start of a step until every group has caught up.`;
+charged from the start of a step until every group has caught up. With CHURNSTREAM_CPU_PROF_DIR=DIR
+in the environment each app writes a V8 CPU profile under DIR/<app>/ when it stops (open it in
+Chrome's DevTools or speedscope) to see where its share goes.`;
 
 interface SecondRow {
   step: number;

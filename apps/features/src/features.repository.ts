@@ -87,15 +87,18 @@ const iso = (ms: string | undefined): string | null =>
   ms === undefined ? null : new Date(Number(ms)).toISOString();
 const int = (value: string | undefined): number => (value === undefined ? 0 : Number(value));
 
+/** One pass over HGETALL's field/value list (this runs for every customer of every batch). */
 function fromHash(flat: string[]): StoredCustomer {
   const h: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i] as string] = flat[i + 1] as string;
+  const devices: string[] = [];
+  const payments: string[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const field = flat[i] as string;
+    if (field.startsWith('dev:')) devices.push(field.slice(4));
+    else if (field.startsWith('pay:')) payments.push(field.slice(4));
+    else h[field] = flat[i + 1] as string;
+  }
   const gender = h.gender as CustomerAggregateDto['gender'] | undefined;
-  const used = (prefix: string) =>
-    Object.keys(h)
-      .filter((k) => k.startsWith(prefix))
-      .map((k) => k.slice(prefix.length))
-      .sort();
   return {
     churned: h.flagged === '1',
     version: int(h.version),
@@ -117,8 +120,8 @@ function fromHash(flat: string[]): StoredCustomer {
       first_seen_at: iso(h.first_seen_at),
       last_active_at: iso(h.last_active_at),
       last_purchase_at: iso(h.last_purchase_at),
-      devices_used: used('dev:') as CustomerAggregateDto['devices_used'],
-      payment_methods_used: used('pay:') as CustomerAggregateDto['payment_methods_used'],
+      devices_used: devices.sort() as CustomerAggregateDto['devices_used'],
+      payment_methods_used: payments.sort() as CustomerAggregateDto['payment_methods_used'],
     },
   };
 }
