@@ -13,6 +13,7 @@ import { createElasticsearch } from '@churnstream/elasticsearch';
 import { createKafka, deleteGroups, deleteTopics } from '@churnstream/kafka';
 import { createRedis } from '@churnstream/redis';
 import { deleteSearchIndices, refreshSearchIndices } from '@churnstream/search';
+import { formatCents, generatePopulation, sessionStream } from '@churnstream/simulation';
 import { waitCaughtUp } from '../tools/pipeline/pipeline.progress';
 import { SERVICES } from '../tools/start/services';
 import { type RunningService, startService, stopService, waitHealthy } from '../tools/start/supervisor';
@@ -32,19 +33,15 @@ function cli(args: string[]): string {
 
 /**
  * A purchase log the way public ones come (customer, day as yyyymmdd, quantity, amount; whitespace
- * between columns; no sessions, funnel, devices, payments or demographics), from a small generated
- * shop's purchases, with two rows import must reject.
+ * between columns; no sessions, funnel, devices, payments or demographics): a small generated shop's
+ * purchases, with two rows import must reject.
  */
-function writePurchaseLog(sessionsCsv: string, path: string): void {
-  const lines = readFileSync(sessionsCsv, 'utf8').trim().split('\n');
-  const header = lines[0]?.split(',') ?? [];
-  const at = (name: string) => header.indexOf(name);
+function writePurchaseLog(path: string): void {
   const out = ['customer_id date qty amount'];
-  for (const line of lines.slice(1)) {
-    const f = line.split(',');
-    if (Number(f[at('products_purchased')]) === 0) continue;
-    const day = (f[at('session_start')] ?? '').slice(0, 10).replaceAll('-', '');
-    out.push(`${f[at('customer_id')]} ${day} ${f[at('products_purchased')]} ${f[at('total_spent')]}`);
+  for (const s of sessionStream(generatePopulation({ customers: 300, sessions: 3_000, seed: 23 }))) {
+    if (s.products_purchased === 0) continue;
+    const day = new Date(s.session_start).toISOString().slice(0, 10).replaceAll('-', '');
+    out.push(`${s.customer_id} ${day} ${s.products_purchased} ${formatCents(s.total_spent_cents)}`);
   }
   out.push('C000001 20260231 1 5.00', 'C000002 20260301 1 abc');
   writeFileSync(path, out.join('\n') + '\n');
@@ -64,8 +61,7 @@ describe('an imported transaction log replayed through the pipeline (generator -
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'churnstream-replay-'));
     shop = join(dir, 'shop');
-    cli(['generate', '--customers', '300', '--sessions', '3000', '--seed', '23', '--out', join(dir, 'gen')]);
-    writePurchaseLog(join(dir, 'gen', 'sessions.csv'), join(dir, 'log.txt'));
+    writePurchaseLog(join(dir, 'log.txt'));
     const imported = cli([
       'import',
       '--in',
