@@ -1,23 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kafka } from 'kafkajs';
-import type { Client } from '@elastic/elasticsearch';
-import type { Redis } from 'ioredis';
-import { loadConfig } from '@churnstream/config';
-import { allTopics, consumerGroups, topicNames } from '@churnstream/contracts';
-import { createElasticsearch } from '@churnstream/elasticsearch';
-import { createKafka, deleteGroups, deleteTopics } from '@churnstream/kafka';
-import { createRedis } from '@churnstream/redis';
-import { deleteSearchIndices, refreshSearchIndices } from '@churnstream/search';
 import { formatCents, generatePopulation, sessionStream } from '@churnstream/simulation';
-import { waitCaughtUp } from '../tools/pipeline/pipeline.progress';
-import { SERVICES } from '../tools/start/services';
-import { type RunningService, startService, stopService, waitHealthy } from '../tools/start/supervisor';
-import { compareWithExpected, expectedFromFolder, stackEnv, stackPrefixes } from './support';
+import { type PipelineRun, compareWithExpected, expectedFromFolder, pipelineRun } from './support';
 
 const root = new URL('../', import.meta.url).pathname;
 
@@ -48,15 +36,9 @@ function writePurchaseLog(path: string): void {
 }
 
 describe('an imported transaction log replayed through the pipeline (generator --from)', () => {
-  const stack = stackPrefixes('replay');
-  const prefix = stack.topic;
   let dir: string;
   let shop: string;
-  let env: NodeJS.ProcessEnv;
-  let kafka: Kafka;
-  let es: Client;
-  let redis: Redis;
-  const running: RunningService[] = [];
+  let run: PipelineRun;
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'churnstream-replay-'));
@@ -79,55 +61,19 @@ describe('an imported transaction log replayed through the pipeline (generator -
     ]);
     assert.match(imported, /rejected 2/);
     cli(['train', '--in', shop, '--out', join(dir, 'model'), '--trees', '10', '--min-samples-leaf', '5']);
-    env = {
-      ...process.env,
-      ...stackEnv(),
-      TOPIC_PREFIX: prefix,
-      REDIS_KEY_PREFIX: stack.redis,
-      ES_INDEX_PREFIX: stack.index,
-      MODEL_PATH: join(dir, 'model', 'model.json'),
-    };
-    const config = loadConfig(env);
-    kafka = createKafka(config, 'test');
-    es = createElasticsearch(config);
-    redis = createRedis(config);
+    run = pipelineRun('replay', join(dir, 'model', 'model.json'));
   });
 
   after(async () => {
-    await Promise.all(running.map((s) => stopService(s)));
-    await deleteGroups(kafka, Object.values(consumerGroups(prefix)));
-    await deleteTopics(kafka, allTopics(topicNames(prefix)));
-    await deleteSearchIndices(es, stack.index);
-    const keys = await redis.keys(`${stack.redis}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-    await es.close();
+    await run.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('ends with Elasticsearch equal to the batch computation on the imported folder, with no dead letter', async () => {
-    const ports = new Map([
-      ['features', 3971],
-      ['scoring', 3972],
-      ['indexer', 3973],
-    ]);
-    for (const spec of SERVICES.filter((s) => ports.has(s.name)))
-      running.push(startService(root, { ...spec, port: ports.get(spec.name) ?? 0 }, env));
-    for (const s of running)
-      assert.equal(await waitHealthy(s, 180_000), true, `${s.spec.name} healthy (log ${s.logPath})`);
-    const generatorSpec = SERVICES.find((s) => s.name === 'generator');
-    assert.ok(generatorSpec);
-    const generator = startService(
-      root,
-      { ...generatorSpec, port: 3970, args: ['--from', shop, '--max-speed', '--tick-hours', '24'] },
-      env,
-    );
-    running.push(generator);
-    assert.equal(await generator.exited, 0, `generator finished (log ${generator.logPath})`);
-    const log = readFileSync(generator.logPath, 'utf8');
-    assert.doesNotMatch(log, /left out/, 'the replay uses every row import wrote');
-    await waitCaughtUp(kafka, loadConfig(env), { timeoutMs: 180_000 });
-    await refreshSearchIndices(es, stack.index);
+    assert.deepEqual(await run.startApps(3970), [], 'every app healthy');
+    const streamed = await run.stream(3970, ['--from', shop, '--max-speed', '--tick-hours', '24']);
+    assert.equal(streamed.exitCode, 0, streamed.log);
+    assert.doesNotMatch(streamed.log, /left out/, 'the replay uses every row import wrote');
 
     const expected = await expectedFromFolder(shop);
     assert.ok(expected.customers.size > 100 && expected.sessions > 500, 'a folder worth the name');
@@ -136,17 +82,18 @@ describe('an imported transaction log replayed through the pipeline (generator -
         [...expected.customers.values()].some((c) => !c.churned),
       'churned and active customers both',
     );
-    const difference = await compareWithExpected(es, stack.index, expected.customers, expected.sessions);
+    const difference = await compareWithExpected(
+      run.es,
+      run.stack.index,
+      expected.customers,
+      expected.sessions,
+    );
     assert.deepEqual(difference.sessions, { indexed: expected.sessions, expected: expected.sessions });
     assert.equal(difference.customers.indexed, difference.customers.expected);
     assert.deepEqual(difference.mismatches.slice(0, 5), []);
 
-    const admin = kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(topicNames(prefix).deadLetter);
-    await admin.disconnect();
     assert.equal(
-      offsets.reduce((n, o) => n + Number(o.high), 0),
+      await run.deadLetters(),
       0,
       'no dead letters: every event the replay built meets its contract',
     );

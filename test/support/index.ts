@@ -7,3 +7,4 @@ export * from './expected.fixture';
 export * from './test.stack';
 export * from './pipeline.check';
 export * from './dataset.expected';
+export * from './pipeline.run';
