@@ -19,11 +19,15 @@ export class ScoringService {
 
   async scoreBatch(events: FeaturesUpdated[]): Promise<number> {
     const model = this.models.current;
-    const scores = events.map((features) => {
-      const prediction = model.scoreAggregate(
-        aggregateFromDto(features.aggregate),
-        Date.parse(features.watermark),
-      );
+    const predictions = model.scoreAggregates(
+      events.map((features) => ({
+        aggregate: aggregateFromDto(features.aggregate),
+        asOfMs: Date.parse(features.watermark),
+      })),
+    );
+    const scores = events.map((features, i) => {
+      const prediction = predictions[i];
+      if (!prediction) throw new Error('the model returned fewer predictions than rows');
       const score: ChurnScore = {
         event_id: `score:${features.event_id}:${model.version}`,
         event_time: features.event_time,

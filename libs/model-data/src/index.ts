@@ -1,1 +1,2 @@
 export * from './model-input.source';
+export * from './dataset.scores';

@@ -8,9 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseOptions, usageError } from '@churnstream/cli-options';
-import { customerFeatures } from '@churnstream/churn';
-import { foldAggregates, loadModel } from '@churnstream/model';
-import { readModelInput } from '@churnstream/model-data';
+import { scoreDataset } from '@churnstream/model-data';
 import type { CliCommand } from '../cli.command';
 
 const HELP = `usage: npm run cli -- score --model MODELDIR/model.json --in DIR --out FILE
@@ -40,32 +38,25 @@ export const command: CliCommand = {
       throw usageError(`--in ${resolve(values.in)}: no such dataset folder`);
     }
     const started = performance.now();
-    const model = await loadModel(resolve(values.model));
-    const input = await readModelInput(resolve(values.in));
-    const aggregates = foldAggregates(input.customers, input.sessions, input.snapshotAtMs);
-
-    const scoreStarted = performance.now();
-    const customers = [...aggregates.values()];
-    const probabilities = model.probabilities(
-      customers.map((agg) => customerFeatures(agg, input.snapshotAtMs)),
+    const { model, snapshotAtMs, scores, scoreMs } = await scoreDataset(
+      resolve(values.model),
+      resolve(values.in),
     );
     const lines = ['customer_id,churn_probability,churn_predicted,threshold,model_version'];
-    let flagged = 0;
-    customers.forEach((agg, i) => {
-      const p = probabilities[i] ?? Number.NaN;
-      const predicted = p >= model.threshold;
-      if (predicted) flagged++;
-      lines.push(`${agg.customer_id},${String(p)},${predicted ? 1 : 0},${model.threshold},${model.version}`);
-    });
-    const scoreMs = performance.now() - scoreStarted;
+    for (const s of scores) {
+      lines.push(
+        `${s.customer_id},${String(s.churn_probability)},${s.churn_predicted ? 1 : 0},${s.threshold},${s.model_version}`,
+      );
+    }
+    const flagged = scores.filter((s) => s.churn_predicted).length;
     const out = resolve(values.out);
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, lines.join('\n') + '\n');
 
-    const n = aggregates.size;
+    const n = scores.length;
     console.log(
       [
-        `score: ${n.toLocaleString('en')} customers with model ${model.version} as of ${new Date(input.snapshotAtMs).toISOString()}`,
+        `score: ${n.toLocaleString('en')} customers with model ${model.version} as of ${new Date(snapshotAtMs).toISOString()}`,
         `  predicted churn ${flagged.toLocaleString('en')} (${((100 * flagged) / Math.max(1, n)).toFixed(1)}%) at threshold ${model.threshold}`,
         `  features + scoring ${scoreMs.toFixed(0)} ms (${((1000 * scoreMs) / Math.max(1, n)).toFixed(1)} µs/customer); ` +
           `total ${((performance.now() - started) / 1000).toFixed(2)} s`,
