@@ -89,7 +89,7 @@ async function main(): Promise<number> {
       }
       running.push(startService(root, spec, process.env));
     }
-    const healthy = await Promise.all(running.map((s) => waitHealthy(s, 90_000)));
+    const healthy = await Promise.all(running.map((s) => waitHealthy(s, 180_000)));
     const sick = running.filter((_, i) => !healthy[i]);
     if (sick.length > 0)
       throw new Error(`not healthy: ${sick.map((s) => `${s.spec.name} (log ${s.logPath})`).join(', ')}`);

@@ -26,6 +26,9 @@ describe(parseGeneratorArgs.name, () => {
     assert.equal(args.from, '/tmp/shop');
     assert.equal(args.stream.tickEveryMs, 86_400_000);
     assert.equal(parseGeneratorArgs([]).from, null);
-    assert.throws(() => parseGeneratorArgs(['--from', '/tmp/shop', '--seed', '3']), /--seed: .*--from replays/);
+    assert.throws(
+      () => parseGeneratorArgs(['--from', '/tmp/shop', '--seed', '3']),
+      /--seed: .*--from replays/,
+    );
   });
 });
