@@ -6,3 +6,5 @@ export * from './model.fixture';
 export * from './expected.fixture';
 export * from './test.stack';
 export * from './pipeline.check';
+export * from './dataset.expected';
+export * from './pipeline.run';

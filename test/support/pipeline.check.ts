@@ -40,6 +40,22 @@ export interface PipelineDifference {
   mismatches: string[];
 }
 
+/** What one customer's document must hold, as the batch side computes it. */
+export interface ExpectedDocument {
+  session_count: number;
+  pages_viewed_total: number;
+  products_added_total: number;
+  products_purchased_total: number;
+  total_spent_cents: number;
+  total_session_ms: number;
+  /** ISO instant or null. */
+  last_purchase_at: string | null;
+  churned: boolean;
+  gender: string | null;
+  devices_used: string[];
+  payment_methods_used: string[];
+}
+
 /**
  * What the pipeline left in Elasticsearch under `prefix`, against the batch computation of the
  * same population: every aggregate, the churn flag and gender of every customer, every customer
@@ -50,12 +66,39 @@ export async function compareWithBatch(
   prefix: string,
   population: GenerateOptions & { sessions: number },
 ): Promise<PipelineDifference> {
+  const used = usedByCustomer(population);
+  const expected = new Map<string, ExpectedDocument>();
+  for (const [id, want] of expectedCustomers(population)) {
+    const a = want.aggregate;
+    const [devices, payments] = used.get(id) ?? [[], []];
+    expected.set(id, {
+      session_count: a.session_count,
+      pages_viewed_total: a.pages_viewed_total,
+      products_added_total: a.products_added_total,
+      products_purchased_total: a.products_purchased_total,
+      total_spent_cents: a.total_spent_cents,
+      total_session_ms: a.total_session_ms,
+      last_purchase_at: a.last_purchase_at === null ? null : new Date(a.last_purchase_at).toISOString(),
+      churned: want.churned,
+      gender: a.gender,
+      devices_used: devices,
+      payment_methods_used: payments,
+    });
+  }
+  return compareWithExpected(es, prefix, expected, population.sessions);
+}
+
+/** compareWithBatch against documents computed by the caller (`sessions` documents expected in all). */
+export async function compareWithExpected(
+  es: Client,
+  prefix: string,
+  expected: ReadonlyMap<string, ExpectedDocument>,
+  sessionCount: number,
+): Promise<PipelineDifference> {
   const names = searchIndexNames(prefix);
   const sessions = (await es.count({ index: names.sessions })).count;
   const docs = await es.search<CustomerDoc>({ index: names.customers, size: 10_000 });
   const customers = docs.hits.hits.map((h) => h._source).filter((d): d is CustomerDoc => d !== undefined);
-  const expected = expectedCustomers(population);
-  const used = usedByCustomer(population);
   const mismatches: string[] = [];
   for (const doc of customers) {
     const want = expected.get(doc.customer_id);
@@ -63,7 +106,6 @@ export async function compareWithBatch(
       mismatches.push(`${doc.customer_id}: not in the population`);
       continue;
     }
-    const a = want.aggregate;
     const got = [
       doc.session_count,
       doc.pages_viewed_total,
@@ -78,16 +120,17 @@ export async function compareWithBatch(
       Object.keys(doc.payment_methods_used ?? {}).sort(),
     ];
     const wanted = [
-      a.session_count,
-      a.pages_viewed_total,
-      a.products_added_total,
-      a.products_purchased_total,
-      a.total_spent_cents,
-      a.total_session_ms,
-      a.last_purchase_at === null ? null : new Date(a.last_purchase_at).toISOString(),
+      want.session_count,
+      want.pages_viewed_total,
+      want.products_added_total,
+      want.products_purchased_total,
+      want.total_spent_cents,
+      want.total_session_ms,
+      want.last_purchase_at,
       want.churned,
-      a.gender,
-      ...(used.get(doc.customer_id) ?? [[], []]),
+      want.gender,
+      want.devices_used,
+      want.payment_methods_used,
     ];
     if (JSON.stringify(got) !== JSON.stringify(wanted))
       mismatches.push(`${doc.customer_id}: ${JSON.stringify(got)} != ${JSON.stringify(wanted)}`);
@@ -96,7 +139,7 @@ export async function compareWithBatch(
   }
   return {
     customers: { indexed: customers.length, expected: expected.size },
-    sessions: { indexed: sessions, expected: population.sessions },
+    sessions: { indexed: sessions, expected: sessionCount },
     mismatches,
   };
 }

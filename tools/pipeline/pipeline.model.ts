@@ -23,20 +23,19 @@ export function populationArgs(population: PopulationArgs): string[] {
 /**
  * Makes sure a model file exists at `modelPath`: when it does not, generates the batch dataset of the
  * same population (same seed and counts) and trains on it with the CLI, so the live scorer and the
- * batch commands use the same artifact format and feature function.
+ * batch commands use the same artifact format and feature function. With `from` (a dataset folder
+ * the run replays) it trains on that folder instead.
  */
 export function ensureModel(
   root: string,
   modelPath: string,
   population: PopulationArgs,
+  from?: string,
 ): 'present' | 'trained' {
   if (existsSync(modelPath)) return 'present';
-  const dataset = join(
-    root,
-    '.stack',
-    'datasets',
-    `seed${population.seed}-${population.customers}x${population.sessions}`,
-  );
+  const dataset =
+    from ??
+    join(root, '.stack', 'datasets', `seed${population.seed}-${population.customers}x${population.sessions}`);
   const cli = (args: string[]) => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'apps/cli/src/main.ts', ...args], {
       cwd: root,

@@ -13,6 +13,8 @@ export const RUN_OPTIONS = {
   'warm-up-days': { type: 'string' },
   /** A scenario file for the streamed population (the model is still trained on the default one). */
   scenario: { type: 'string' },
+  /** A dataset folder (cli generate or cli import) to replay instead of generating the population. */
+  from: { type: 'string' },
 } as const;
 
 export interface RunValues {
@@ -24,6 +26,7 @@ export interface RunValues {
   'max-speed'?: boolean | undefined;
   'warm-up-days'?: string | undefined;
   scenario?: string | undefined;
+  from?: string | undefined;
 }
 
 export function populationOf(values: RunValues): PopulationArgs {
@@ -55,7 +58,7 @@ export function generatorArgs(
         : fallback;
   const warmUp = values['warm-up-days'] ?? warmUpDays;
   return [
-    ...populationArgs(population),
+    ...(values.from !== undefined ? ['--from', values.from] : populationArgs(population)),
     ...pace,
     ...(pace[0] === '--speed' && warmUp !== undefined ? ['--warm-up-days', warmUp] : []),
     ...(values.scenario !== undefined ? ['--scenario', values.scenario] : []),

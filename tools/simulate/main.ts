@@ -21,6 +21,8 @@ const root = new URL('../../', import.meta.url).pathname;
 const HELP = `usage: npm run simulate -- [options]
   --customers N   (10000)     --sessions N (100000)     --seed N (42)
   --max-speed     stream as fast as possible (default)   --rate N / --speed X  pace the stream
+  --from DIR      replay a dataset folder (cli import or cli generate wrote it) instead of generating
+                  one; with no model yet, the model is trained on that folder
   --fresh         delete the previous run's topics, consumer groups, indices and Redis keys first
   --timeout S     give up waiting for the consumers after S seconds (1800)`;
 
@@ -77,7 +79,7 @@ async function main(): Promise<number> {
         `simulate: fresh run: removed ${reset.topics} topics, ${reset.keys} Redis keys, indices ${reset.indices}`,
       );
     }
-    const model = ensureModel(root, config.MODEL_PATH, population);
+    const model = ensureModel(root, config.MODEL_PATH, population, values.from);
     console.log(`simulate: model ${config.MODEL_PATH} (${model})`);
 
     for (const [i, spec] of consumers.entries()) {
@@ -87,7 +89,7 @@ async function main(): Promise<number> {
       }
       running.push(startService(root, spec, process.env));
     }
-    const healthy = await Promise.all(running.map((s) => waitHealthy(s, 90_000)));
+    const healthy = await Promise.all(running.map((s) => waitHealthy(s, 180_000)));
     const sick = running.filter((_, i) => !healthy[i]);
     if (sick.length > 0)
       throw new Error(`not healthy: ${sick.map((s) => `${s.spec.name} (log ${s.logPath})`).join(', ')}`);

@@ -30,6 +30,8 @@ const HELP = `usage: npm start -- [options]
                  flagged on day one because no purchase of theirs has been seen yet)
   --rate N       events per second instead of a simulated speed
   --max-speed    as fast as the pipeline takes it
+  --from DIR     replay a dataset folder (cli import or cli generate wrote it) instead of generating
+                 one; with no model yet, the model is trained on that folder
   --keep         keep the previous run's topics, indices and Redis keys (default: start from a clean
                  slate, so churn is seen emerging from the first simulated day)`;
 
@@ -45,7 +47,9 @@ async function main(): Promise<number> {
   }
   const config = loadConfig();
   const population = populationOf(values);
-  console.log(`model: ${config.MODEL_PATH} (${ensureModel(root, config.MODEL_PATH, population)})`);
+  console.log(
+    `model: ${config.MODEL_PATH} (${ensureModel(root, config.MODEL_PATH, population, values.from)})`,
+  );
   const busy = await Promise.all(SERVICES.map(async (s) => ((await healthOf(s.port)).ok ? s.name : null)));
   if (busy.some((name) => name !== null)) {
     console.error(`already running: ${busy.filter(Boolean).join(', ')} (another npm start?). Stop it first.`);

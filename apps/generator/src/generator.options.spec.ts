@@ -20,4 +20,15 @@ describe(parseGeneratorArgs.name, () => {
   it('refuses two paces at once', () => {
     assert.throws(() => parseGeneratorArgs(['--speed', '10', '--rate', '5']), /exclude each other/);
   });
+
+  it('replays a folder with --from, which excludes the options of a generated population', () => {
+    const args = parseGeneratorArgs(['--from', '/tmp/shop', '--speed', '86400', '--tick-hours', '24']);
+    assert.equal(args.from, '/tmp/shop');
+    assert.equal(args.stream.tickEveryMs, 86_400_000);
+    assert.equal(parseGeneratorArgs([]).from, null);
+    assert.throws(
+      () => parseGeneratorArgs(['--from', '/tmp/shop', '--seed', '3']),
+      /--seed: .*--from replays/,
+    );
+  });
 });

@@ -9,6 +9,9 @@ export const GENERATOR_HELP = `usage: generator [options]
   --seed N           the one seed every random choice flows from (default 42)
   --snapshot-at ISO  the simulated "now" the population ends at (default 2026-06-30T00:00:00Z)
   --scenario FILE    JSON overrides of the behaviour model's knobs
+  --from DIR         replay a dataset folder (cli generate or cli import wrote it) instead of
+                     generating a population: its customers and sessions in event-time order,
+                     ticks from its window_start to its snapshot_at
   --speed X          simulated seconds per real second (e.g. 86400 = one day per second)
   --rate N           events per real second, held steady
   --max-speed        as fast as the broker takes them (the default when neither --speed nor --rate)
@@ -23,6 +26,8 @@ export const GENERATOR_HELP = `usage: generator [options]
 
 export interface GeneratorArgs {
   stream: Omit<StreamOptions, 'partitions' | 'onProgress' | 'signal'>;
+  /** The dataset folder to replay instead of the population. */
+  from: string | null;
   idle: boolean;
   stay: boolean;
   help: boolean;
@@ -39,6 +44,7 @@ export function parseGeneratorArgs(argv: string[]): GeneratorArgs {
     seed: { type: 'string' },
     'snapshot-at': { type: 'string' },
     scenario: { type: 'string' },
+    from: { type: 'string' },
     speed: { type: 'string' },
     rate: { type: 'string' },
     'max-speed': { type: 'boolean' },
@@ -59,6 +65,14 @@ export function parseGeneratorArgs(argv: string[]): GeneratorArgs {
   if (warmUpDays > 0 && speed === undefined) {
     throw usageError('--warm-up-days: only applies with --speed');
   }
+  if (values.from !== undefined) {
+    const population = (['customers', 'sessions', 'seed', 'snapshot-at', 'scenario'] as const).find(
+      (name) => values[name] !== undefined,
+    );
+    if (population !== undefined)
+      throw usageError(`--${population}: describes a generated population; --from replays a folder instead`);
+    if (values.from.trim() === '') throw usageError('--from: expected a dataset folder');
+  }
   const seed = numberOption('seed', values.seed, { integer: true }, 42);
   const snapshotAt = instantOption('snapshot-at', values['snapshot-at']);
   let scenario;
@@ -77,6 +91,7 @@ export function parseGeneratorArgs(argv: string[]): GeneratorArgs {
     idle: values.idle === true,
     stay: values.stay === true,
     help: values.help === true,
+    from: values.from ?? null,
     stream: {
       population: {
         customers: positive('customers', values.customers, true) ?? 10_000,

@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import type { TopicNames } from '@churnstream/contracts';
 import { AppError } from '@churnstream/errors';
 import { type EventProducer, partitionCount } from '@churnstream/kafka';
+import { type DatasetSource, datasetSource } from '@churnstream/replay';
 import { KAFKA, bootstrapService } from '@churnstream/service-kit';
 import { GENERATOR_HELP, type GeneratorArgs, parseGeneratorArgs } from './generator.options';
 import { GENERATOR_PRODUCER, GENERATOR_TOPICS, GeneratorModule } from './generator.module';
@@ -35,12 +36,29 @@ const app = await bootstrapService({
 if (app && !args.idle) {
   const topics = app.get<TopicNames>(GENERATOR_TOPICS);
   const partitions = await partitionCount(app.get<Kafka>(KAFKA), topics.activity);
+  let source: DatasetSource | undefined;
+  if (args.from !== null) {
+    try {
+      source = await datasetSource(args.from, { tickEveryMs: args.stream.tickEveryMs });
+    } catch (error) {
+      process.stderr.write(
+        `generator: --from ${args.from}: ${error instanceof AppError ? error.message : String(error)}\n`,
+      );
+      await app.close();
+      process.exit(2);
+    }
+    process.stdout.write(
+      `generator: replaying ${source.dir}: ${source.customers} customers, ${source.sessionRows} session rows, ` +
+        `${new Date(source.windowStartMs).toISOString()} to ${new Date(source.snapshotAtMs).toISOString()}\n`,
+    );
+  }
   const abort = new AbortController();
   process.on('SIGINT', () => {
     abort.abort();
   });
   const result = await app.get(StreamService).run({
     ...args.stream,
+    ...(source === undefined ? {} : { source }),
     partitions,
     signal: abort.signal,
     onProgress: (p) => process.stdout.write(`${line(p)}\n`),
@@ -51,6 +69,10 @@ if (app && !args.idle) {
       `${result.byType.session_ended} sessions, ${result.byType.clock_tick} clock ticks x ${partitions} partitions; ` +
       `ended by ${result.stoppedBy ?? 'end'}; last simulated time ${result.simulatedTime}\n`,
   );
+  for (const [reason, skipped] of Object.entries(source?.skipped ?? {}))
+    process.stdout.write(
+      `generator: left out ${skipped.rows} rows: ${reason} (first at ${skipped.first.join(', ')})\n`,
+    );
   if (!args.stay) {
     await app.get<EventProducer>(GENERATOR_PRODUCER).disconnect();
     await app.close();

@@ -1,2 +1,3 @@
 export * from './bulk.load';
 export * from './load.documents';
+export * from './row.defaults';

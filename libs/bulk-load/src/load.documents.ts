@@ -54,10 +54,11 @@ export interface SessionInput {
   payment_method: string | null;
 }
 
-export function registrationOf(c: CustomerInput): Checked<CustomerRegistered> {
+/** `idPrefix` starts the event id: `load` for cli load, `replay` for the generator's replay. */
+export function registrationOf(c: CustomerInput, idPrefix = 'load'): Checked<CustomerRegistered> {
   const since = iso(c.customer_since);
   return check(CustomerRegisteredSchema, {
-    event_id: `load:customer:${c.customer_id ?? ''}`,
+    event_id: `${idPrefix}:customer:${c.customer_id ?? ''}`,
     event_time: since,
     event_type: 'customer_registered',
     schema_version: 1,
@@ -65,9 +66,9 @@ export function registrationOf(c: CustomerInput): Checked<CustomerRegistered> {
   });
 }
 
-export function sessionEventOf(s: SessionInput): Checked<SessionEnded> {
+export function sessionEventOf(s: SessionInput, idPrefix = 'load'): Checked<SessionEnded> {
   return check(SessionEndedSchema, {
-    event_id: `load:session:${s.session_id ?? ''}`,
+    event_id: `${idPrefix}:session:${s.session_id ?? ''}`,
     event_time: iso(s.session_end),
     event_type: 'session_ended',
     schema_version: 1,

@@ -23,7 +23,7 @@ import { basename, join, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { DEFAULT_CHURN_WINDOW_DAYS } from '@churnstream/churn';
 import { AppError } from '@churnstream/errors';
-import { csvLine, isoTime, formatCents } from '@churnstream/simulation';
+import { csvField, csvLine, isoTime, formatCents } from '@churnstream/simulation';
 import type { FileEntry } from './batch-dataset.writer';
 import { FileSink } from './file.sink';
 import { endOfDay, timeParser, type ParsedTime, type TimeParser } from './time.format';
@@ -300,6 +300,54 @@ function readCustomers(
   return { byId, rows, order };
 }
 
+/**
+ * The kept sessions' indices ordered by end instant, ties in source order: a counting sort over the
+ * distinct instants (a log of whole days has a few hundred), stable and O(n) after sorting those.
+ */
+function eventTimeOrder(ends: readonly number[], keep: Uint8Array): Uint32Array {
+  const n = ends.length;
+  const distinct = Float64Array.from(ends).sort();
+  let u = 0;
+  for (let k = 0; k < n; k++) if (u === 0 || distinct[k] !== distinct[u - 1]) distinct[u++] = distinct[k]!;
+  const rankOf = (t: number): number => {
+    let lo = 0;
+    let hi = u - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (distinct[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const rank = new Uint32Array(n);
+  const next = new Uint32Array(u + 1);
+  let kept = 0;
+  for (let i = 0; i < n; i++) {
+    if (keep[i] !== 1) continue;
+    const r = rankOf(ends[i]!);
+    rank[i] = r;
+    next[r + 1]!++;
+    kept++;
+  }
+  for (let r = 1; r <= u; r++) next[r]! += next[r - 1]!;
+  const order = new Uint32Array(kept);
+  for (let i = 0; i < n; i++) if (keep[i] === 1) order[next[rank[i]!]!++] = i;
+  return order;
+}
+
+/** isoTime that remembers its last answer: rows in time order repeat instants (whole days above all). */
+function lastIsoTime(): (ms: number) => string {
+  let lastMs = Number.NaN;
+  let last = '';
+  return (ms) => {
+    if (ms !== lastMs) {
+      lastMs = ms;
+      last = isoTime(ms);
+    }
+    return last;
+  };
+}
+
 /** Runs the import; see the module header. Throws AppError('CONFIG_INVALID') on a bad mapping. */
 export function importLog(options: ImportOptions): ImportReport {
   const inFile = resolve(options.inFile);
@@ -525,11 +573,9 @@ export function importLog(options: ImportOptions): ImportReport {
     files[fileName] = { sha256: r.sha256, bytes: r.bytes, rows: r.lines - 1 };
   };
 
-  // Sessions in event-time order (session_end, then the source line: the sort is stable).
-  const ends = Float64Array.from(s.end);
-  const order: number[] = [];
-  for (let i = 0; i < n; i++) if (keep[i] === 1) order.push(i);
-  order.sort((a, b) => ends[a]! - ends[b]!);
+  // Sessions in event-time order (session_end, then the source line).
+  const order = eventTimeOrder(s.end, keep);
+  // Each cell is CSV text already: numbers and ISO times never need quotes, text is quoted when it must.
   const sessionColumns: string[] = ['session_id', 'customer_id', 'session_start'];
   const cells: ((i: number) => string)[] = [];
   const optionalColumn = (present: boolean, column: string, cell: (i: number) => string) => {
@@ -537,25 +583,28 @@ export function importLog(options: ImportOptions): ImportReport {
     sessionColumns.push(column);
     cells.push(cell);
   };
-  optionalColumn(col.end !== undefined, 'session_end', (i) => isoTime(s.end[i]!));
+  const startIso = lastIsoTime();
+  const endIso = lastIsoTime();
+  optionalColumn(col.end !== undefined, 'session_end', (i) => endIso(s.end[i]!));
   optionalColumn(col.pages !== undefined, 'pages_viewed', (i) => String(s.pages[i]));
   optionalColumn(col.cart !== undefined, 'products_added_to_cart', (i) => String(s.cart[i]));
   optionalColumn(true, 'products_purchased', (i) => String(s.qty[i]));
   optionalColumn(true, 'total_spent', (i) => formatCents(s.cents[i]!));
-  optionalColumn(col.device !== undefined, 'device_type', (i) => s.device[i]!);
-  optionalColumn(col.payment !== undefined, 'payment_method', (i) => (s.qty[i]! > 0 ? s.payment[i]! : ''));
+  optionalColumn(col.device !== undefined, 'device_type', (i) => csvField(s.device[i]!));
+  optionalColumn(col.payment !== undefined, 'payment_method', (i) =>
+    s.qty[i]! > 0 ? csvField(s.payment[i]!) : '',
+  );
   const sessions = new FileSink(join(outDir, 'sessions.csv'));
   sessions.write(sessionColumns.join(',') + '\n');
   const hasCustomer = new Uint8Array(customerIds.length);
-  const row: string[] = new Array<string>(sessionColumns.length);
+  const customerCells = customerIds.map(csvField);
   for (const i of order) {
     const ci = s.customer[i]!;
     hasCustomer[ci] = 1;
-    row[0] = s.id[i] ?? `L${s.line[i]}`;
-    row[1] = customerIds[ci]!;
-    row[2] = isoTime(s.start[i]!);
-    for (let k = 0; k < cells.length; k++) row[k + 3] = cells[k]!(i);
-    sessions.write(csvLine(row));
+    const id = s.id[i];
+    let line = `${id === null || id === undefined ? `L${s.line[i]}` : csvField(id)},${customerCells[ci]!},${startIso(s.start[i]!)}`;
+    for (const cell of cells) line += `,${cell(i)}`;
+    sessions.write(line + '\n');
   }
   finish('sessions.csv', sessions);
 

@@ -41,6 +41,22 @@ describe(timeParser.name, () => {
     assert.equal(iso('yesterday'), null);
   });
 
+  it('reads timestamps to the second as Date.parse does, across many distinct values, and refuses impossible ones', () => {
+    const iso = timeParser(undefined);
+    const base = at('2023-12-31T22:00:00Z');
+    for (let k = 0; k < 70_000; k++) {
+      const text = new Date(base + k * 7_919_000).toISOString().slice(0, 19);
+      const withZ = `${text}Z`;
+      assert.deepEqual(iso(k % 2 === 0 ? withZ : text.replace('T', ' ')), { ms: at(withZ), wholeDay: false });
+    }
+    assert.equal(iso('2024-02-30T10:00:00Z'), null);
+    assert.equal(iso('2023-02-29T10:00:00Z'), null);
+    assert.deepEqual(iso('2024-02-29T10:00:00Z'), { ms: at('2024-02-29T10:00:00Z'), wholeDay: false });
+    assert.equal(iso('2024-13-01 10:00:00'), null);
+    assert.equal(iso('2024-01-0aT10:00:00Z'), null);
+    assert.deepEqual(iso('2024-01-01T10:00:00+01:00'), { ms: at('2024-01-01T09:00:00Z'), wholeDay: false });
+  });
+
   it('names an unknown directive and a format without a year', () => {
     assert.throws(() => timeParser('%Q'), /unknown directive %Q/);
     assert.throws(() => timeParser('%m/%d'), /no year/);

@@ -141,14 +141,51 @@ function strftimeParser(format: string): TimeParser {
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : (MONTH_DAYS[month - 1] ?? 0);
+
+const digit = (t: string, i: number): number => {
+  const d = t.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : Number.NaN;
+};
+const two = (t: string, i: number): number => digit(t, i) * 10 + digit(t, i + 1);
+
+/**
+ * `YYYY-MM-DDTHH:MM:SSZ` (or with a space, or without the Z: UTC either way), the shape most logs
+ * write, read from its digits: no regular expression, no Date.parse. Null for any other shape.
+ */
+function isoSecondsUtc(t: string): ParsedTime | null {
+  const n = t.length;
+  if (n !== 19 && !(n === 20 && t.charCodeAt(19) === 90)) return null;
+  const sep = t.charCodeAt(10);
+  if (t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || (sep !== 84 && sep !== 32)) return null;
+  if (t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return null;
+  const year = two(t, 0) * 100 + two(t, 2);
+  const month = two(t, 5);
+  const day = two(t, 8);
+  const hour = two(t, 11);
+  const minute = two(t, 14);
+  const second = two(t, 17);
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59))
+    return null;
+  if (day > daysInMonth(year, month)) return null;
+  return { ms: Date.UTC(year, month - 1, day, hour, minute, second), wholeDay: false };
+}
+
 function isoParser(text: string): ParsedTime | null {
   const t = text.trim();
+  const fast = isoSecondsUtc(t);
+  if (fast !== null) return fast;
   if (ISO_DATE.test(t)) {
     const ms = Date.parse(`${t}T00:00:00Z`);
     const back = Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 10) : '';
     return back === t ? { ms: ms + DAY_MS - 1, wholeDay: true } : null;
   }
   if (!ISO_TIME.test(t)) return null;
+  // Date.parse takes 30 February for 1 March: the calendar date must exist.
+  const day = two(t, 8);
+  if (new Date(Date.UTC(two(t, 0) * 100 + two(t, 2), two(t, 5) - 1, day)).getUTCDate() !== day) return null;
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/.test(t);
   const ms = Date.parse(hasZone ? t.replace(' ', 'T') : `${t.replace(' ', 'T')}Z`);
   return Number.isFinite(ms) ? { ms, wholeDay: false } : null;
@@ -156,16 +193,27 @@ function isoParser(text: string): ParsedTime | null {
 
 const MEMO_LIMIT = 1 << 16;
 
-/** Logs repeat their dates (a whole-day log has a few hundred distinct values): parse each once. */
+/**
+ * Logs repeat their dates (a whole-day log has a few hundred distinct values): parse each once. A
+ * log of timestamps to the second hardly repeats one, so when a full memo was mostly misses, the memo
+ * stops (its lookups and insertions would cost more than they save).
+ */
 function memoized(parse: TimeParser): TimeParser {
   const memo = new Map<string, ParsedTime | null>();
+  let hits = 0;
+  let useful = true;
   return (text) => {
+    if (!useful) return parse(text);
     let parsed = memo.get(text);
     if (parsed === undefined) {
       parsed = parse(text);
-      if (memo.size >= MEMO_LIMIT) memo.clear();
+      if (memo.size >= MEMO_LIMIT) {
+        useful = hits >= memo.size;
+        memo.clear();
+        hits = 0;
+      }
       memo.set(text, parsed);
-    }
+    } else hits++;
     return parsed;
   };
 }

@@ -70,8 +70,11 @@ export interface Dataset {
   query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
   /** Streams the typed customers in file order, on a connection of its own (or `table`'s rows, same columns). */
   customers(table?: string): AsyncIterable<CustomerRow>;
-  /** Streams the typed sessions in file order, on a connection of its own (or `table`'s rows, same columns). */
-  sessions(table?: string): AsyncIterable<SessionRow>;
+  /**
+   * Streams the typed sessions in file order, on a connection of its own (or `table`'s rows, same
+   * columns; or in another order, `orderBy` being SQL over those columns).
+   */
+  sessions(table?: string, orderBy?: string): AsyncIterable<SessionRow>;
   close(): void;
 }
 
@@ -437,8 +440,8 @@ export async function openDataset(dir: string, options: OpenDatasetOptions = {})
           customer_since: asDate(r.customer_since),
           churned: toNumber(r.churned),
         })),
-      sessions: (table = 'sessions') =>
-        streamRows<SessionRow>(instance, `SELECT * FROM ${quoteIdent(table)} ORDER BY line`, (r) => ({
+      sessions: (table = 'sessions', orderBy = 'line') =>
+        streamRows<SessionRow>(instance, `SELECT * FROM ${quoteIdent(table)} ORDER BY ${orderBy}`, (r) => ({
           line: Number(r.line),
           session_id: asString(r.session_id),
           customer_id: asString(r.customer_id),

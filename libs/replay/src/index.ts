@@ -1,0 +1,4 @@
+export * from './stream.pacer';
+export * from './activity.stream';
+export * from './population.source';
+export * from './dataset.source';
