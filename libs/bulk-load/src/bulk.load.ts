@@ -36,6 +36,7 @@ import {
   type IndexableEvent,
   type SearchIndex,
 } from '@churnstream/search';
+import { customerWithDefaults, sessionWithDefaults } from './row.defaults';
 import {
   aggregateDto,
   registrationOf,
@@ -237,7 +238,8 @@ export async function loadDataset(options: LoadOptions): Promise<LoadSummary> {
     };
 
     for await (const row of ds.customers()) {
-      const checked = registrationOf(row);
+      // The replay's defaults for absent columns, so a load equals a replay of the same folder.
+      const checked = registrationOf(customerWithDefaults(row));
       if (!checked.ok) {
         reject(`customers.csv line ${row.line}`, checked.reason);
         continue;
@@ -257,7 +259,7 @@ export async function loadDataset(options: LoadOptions): Promise<LoadSummary> {
     }
 
     for await (const row of ds.sessions()) {
-      const checked = sessionEventOf(row);
+      const checked = sessionEventOf(sessionWithDefaults(row));
       if (!checked.ok) {
         reject(`sessions.csv line ${row.line}`, checked.reason);
         continue;
