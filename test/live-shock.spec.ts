@@ -1,17 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page, Response } from 'playwright-core';
-import type { Client } from '@elastic/elasticsearch';
-import type { Kafka } from 'kafkajs';
-import type { Redis } from 'ioredis';
-import { loadConfig } from '@churnstream/config';
-import { allTopics, consumerGroups, topicNames } from '@churnstream/contracts';
-import { createElasticsearch } from '@churnstream/elasticsearch';
-import { createKafka, deleteGroups, deleteTopics } from '@churnstream/kafka';
-import { createRedis } from '@churnstream/redis';
-import { deleteSearchIndices, refreshSearchIndices, searchIndexNames } from '@churnstream/search';
+import { refreshSearchIndices, searchIndexNames } from '@churnstream/search';
 import { waitCaughtUp } from '../tools/pipeline/pipeline.progress';
 import { SERVICES } from '../tools/start/services';
 import {
@@ -21,7 +13,7 @@ import {
   stopService,
   waitHealthy,
 } from '../tools/start/supervisor';
-import { trainSmallModel, uniqueName, waitFor } from './support';
+import { type PipelineRun, pipelineRun, waitFor } from './support';
 import { SCREENSHOT_DIR, launchChromium, pageNumber } from './support/chromium';
 
 const root = new URL('../', import.meta.url).pathname;
@@ -79,49 +71,26 @@ const lastFinite = (values: (number | null | undefined)[]) =>
   values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
 
 describe('the live page on a running pipeline with a scheduled shock (Chromium, headless)', () => {
-  const prefix = uniqueName('shock');
   // A 75-day window at 4 simulated days a second: the first ~15 days' predictions mature on the stream.
   const population = { customers: 300, sessions: 3_000, seed: 7 };
-  let fixture: ReturnType<typeof trainSmallModel>;
-  let env: NodeJS.ProcessEnv;
-  let kafka: Kafka;
-  let es: Client;
-  let redis: Redis;
+  let run: PipelineRun;
   let browser: Browser;
   let apps: Supervisor;
   let generator: RunningService | undefined;
 
   before(async () => {
-    fixture = trainSmallModel({ trees: 10 });
-    env = {
-      ...process.env,
-      TOPIC_PREFIX: prefix,
-      REDIS_KEY_PREFIX: `${prefix}:`,
-      ES_INDEX_PREFIX: prefix,
-      MODEL_PATH: fixture.model,
-    };
-    const config = loadConfig(env);
-    kafka = createKafka(config, 'test');
-    es = createElasticsearch(config);
-    redis = createRedis(config);
+    run = pipelineRun('shock');
     browser = await launchChromium();
     // As under npm start: an app that exits (a consumer evicted from its group on a starved machine
     // exits for good) is started again, and the pipeline's end state is the same.
-    apps = new Supervisor(root, env);
+    apps = new Supervisor(root, run.env);
   });
 
   after(async () => {
     await browser.close();
     await apps.stopAll();
     if (generator) await stopService(generator);
-    await deleteGroups(kafka, Object.values(consumerGroups(prefix)));
-    await deleteTopics(kafka, allTopics(topicNames(prefix)));
-    await deleteSearchIndices(es, prefix);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-    await es.close();
-    rmSync(fixture.dir, { recursive: true, force: true });
+    await run.cleanUp();
   });
 
   it('shows the time series, the evaluation, the drill-down and a segment as the API returns them', async () => {
@@ -155,7 +124,7 @@ describe('the live page on a running pipeline with a scheduled shock (Chromium, 
           ...['--speed', String(4 * 86_400), '--tick-hours', '6'],
         ],
       },
-      env,
+      run.env,
     );
 
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -169,8 +138,8 @@ describe('the live page on a running pipeline with a scheduled shock (Chromium, 
     await shoot('streaming');
 
     assert.equal(await generator.exited, 0, `generator finished (log ${generator.logPath})`);
-    await waitCaughtUp(kafka, loadConfig(env), { timeoutMs: 300_000, evaluator: true });
-    await refreshSearchIndices(es, prefix);
+    await waitCaughtUp(run.kafka, run.config, { timeoutMs: 300_000, evaluator: true });
+    await refreshSearchIndices(run.es, run.prefix);
     // The evaluator publishes at most once a second: wait until the API's evaluation holds still.
     let previous = '';
     await waitFor(
@@ -278,10 +247,10 @@ describe('the live page on a running pipeline with a scheduled shock (Chromium, 
       page.getByTestId('filter-country').selectOption(country),
     );
     assert.deepEqual(filtered.segment, { country });
-    const names = searchIndexNames(prefix);
+    const names = searchIndexNames(run.prefix);
     const count = async (churned?: boolean) =>
       (
-        await es.count({
+        await run.es.count({
           index: names.customers,
           query: {
             bool: {

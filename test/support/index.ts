@@ -6,3 +6,4 @@ export * from './model.fixture';
 export * from './expected.fixture';
 export * from './test.stack';
 export * from './pipeline.check';
+export * from './pipeline.run';
