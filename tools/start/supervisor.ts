@@ -24,7 +24,11 @@ export function startService(root: string, spec: ServiceSpec, env: NodeJS.Proces
   const log = createWriteStream(logPath, { flags: 'a' });
   // A compiled entry (dist/**/*.js, from `nest build`) runs on plain Node; a source entry through tsx.
   const loader = spec.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = spawn(process.execPath, [...loader, spec.entry, ...(spec.args ?? [])], {
+  // Node refuses --cpu-prof in NODE_OPTIONS; this is how a load test profiles the apps it starts.
+  const profile = env.CHURNSTREAM_CPU_PROF_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(env.CHURNSTREAM_CPU_PROF_DIR, spec.logName ?? spec.name)}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, ...loader, spec.entry, ...(spec.args ?? [])], {
     cwd: root,
     env: { ...env, PORT: String(spec.port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@ import type { Config } from '@churnstream/config';
 import { consumerGroups, topicNames } from '@churnstream/contracts';
 import type { ConsumedBatch, EventProducer } from '@churnstream/kafka';
 import {
+  BulkBatcher,
   type BulkTransport,
   BulkWriter,
   type PlannedOperation,
@@ -37,6 +38,8 @@ export class IndexerService {
   private readonly indices: Record<SearchIndex, string>;
   private readonly deadLetterTopic: string;
   private readonly group: string;
+  /** Partition batches handled at the same time share bulk requests (see BulkBatcher). */
+  private readonly batcher: BulkBatcher;
 
   constructor(
     @Inject(CONFIG) config: Config,
@@ -48,27 +51,26 @@ export class IndexerService {
     this.indices = searchIndexNames(config.ES_INDEX_PREFIX);
     this.deadLetterTopic = topicNames(config.TOPIC_PREFIX).deadLetter;
     this.group = consumerGroups(config.TOPIC_PREFIX).indexer;
-  }
-
-  private async write(plan: readonly PlannedOperation[], heartbeat: () => Promise<void>) {
     const writer = new BulkWriter(this.transport, {
       onRequest: (_, seconds) => {
         this.metrics.bulkSeconds.observe(seconds);
       },
-      onRetry: async (reason, attempt, delayMs) => {
+      onRetry: (reason, attempt, delayMs) => {
         this.metrics.bulkRetries.inc();
         this.logger.warn(`bulk retry ${attempt} in ${delayMs} ms: ${reason}`);
-        // A long backoff must not cost the group a rebalance.
-        await heartbeat();
       },
     });
-    return writer.write(plan.map((p) => bulkLines(p.operation, this.indices[p.operation.index])));
+    this.batcher = new BulkBatcher((lines) => writer.write(lines));
+  }
+
+  private write(plan: readonly PlannedOperation[]) {
+    return this.batcher.submit(plan.map((p) => bulkLines(p.operation, this.indices[p.operation.index])));
   }
 
   async indexBatch(batch: ConsumedBatch<IndexerEvent>): Promise<IndexBatchResult> {
     this.metrics.service.eventsIn.inc({ topic: batch.topic }, batch.events.length);
     const plan = planOperations(batch.events.map((e) => e.event));
-    const result = await this.write(plan, batch.heartbeat);
+    const result = await this.write(plan);
     const rejectedItems = new Set(result.rejected.map((r) => r.item));
     const counts = new Map<string, { indexed: number; rejected: number }>();
     plan.forEach((p, item) => {

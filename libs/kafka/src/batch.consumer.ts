@@ -187,11 +187,20 @@ export class BatchConsumer<S extends z.ZodType> {
     if (!last) return;
     const nextOffset = (BigInt(last.offset) + 1n).toString();
     if (events.length > 0) {
+      // A handler waiting on a slow server (a bulk request on a loaded machine, say) must not cost
+      // the member its session: the coordinator would hand its partitions on, and the commit after
+      // the handler would fail for good. kafkajs throttles these to the heartbeat interval; a failed
+      // one (a rebalance under way) is seen again by the commit, so it is ignored here.
+      const keepAlive = setInterval(() => {
+        heartbeat().catch(() => undefined);
+      }, 1_000);
       try {
         await this.options.handle({ topic, partition, events, nextOffset, heartbeat });
       } catch (error) {
         this.options.onError?.(error);
         throw new HandlerFailed(error);
+      } finally {
+        clearInterval(keepAlive);
       }
     }
     await this.consumer.commitOffsets([{ topic, partition, offset: nextOffset }]);

@@ -57,7 +57,14 @@ describe(BulkWriter.name, () => {
         delays.push(delay);
       },
     }).write(ops(3));
-    assert.deepEqual(result, { written: 3, superseded: 0, rejected: [], requests: 4, retries: 3 });
+    assert.deepEqual(result, {
+      written: 3,
+      superseded: 0,
+      supersededItems: [],
+      rejected: [],
+      requests: 4,
+      retries: 3,
+    });
     assert.deepEqual(delays, [75, 150, 300]);
   });
 

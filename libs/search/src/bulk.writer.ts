@@ -49,6 +49,8 @@ export interface BulkWriteResult {
   written: number;
   /** Externally versioned writes Elasticsearch skipped because it held a newer version. */
   superseded: number;
+  /** Positions (in the `write` input) of those superseded writes. */
+  supersededItems: number[];
   rejected: BulkRejection[];
   requests: number;
   retries: number;
@@ -112,7 +114,14 @@ export class BulkWriter {
 
   /** Writes operations given as their two NDJSON lines (action, body), in order. */
   async write(operations: readonly (readonly [object, object])[]): Promise<BulkWriteResult> {
-    const result: BulkWriteResult = { written: 0, superseded: 0, rejected: [], requests: 0, retries: 0 };
+    const result: BulkWriteResult = {
+      written: 0,
+      superseded: 0,
+      supersededItems: [],
+      rejected: [],
+      requests: 0,
+      retries: 0,
+    };
     let chunk: Encoded[] = [];
     let bytes = 0;
     for (const [item, [action, body]] of operations.entries()) {
@@ -169,8 +178,10 @@ export class BulkWriter {
         const sent = pending[i];
         if (!sent) return;
         if (answer.status < 300) result.written++;
-        else if (answer.status === 409 && sent.versioned) result.superseded++;
-        else if (RETRYABLE_ITEM(answer.status)) {
+        else if (answer.status === 409 && sent.versioned) {
+          result.superseded++;
+          result.supersededItems.push(sent.item);
+        } else if (RETRYABLE_ITEM(answer.status)) {
           if (retry.length === 0) firstRetryReason = `item ${answer.status}: ${describeItemError(answer)}`;
           retry.push(sent);
         } else {

@@ -66,36 +66,42 @@ export function scoreDocument(event: ChurnScore): Record<string, unknown> {
 const PROFILE_FIELDS = ['name', 'email', 'age', 'gender', 'location', 'country', 'customer_since'] as const;
 
 /** `{ value: true }` for each value used (see CUSTOMER_PROPERTIES.devices_used). */
-const usedFlags = (values: readonly string[]) => Object.fromEntries(values.map((v) => [v, true]));
+function usedFlags(values: readonly string[]): Record<string, true> {
+  const flags: Record<string, true> = {};
+  for (const value of values) flags[value] = true;
+  return flags;
+}
 
-/** The customer's whole document: profile, aggregate, the churn flag and the score. */
+/**
+ * The customer's whole document: profile, aggregate, the churn flag and the score. Built field by
+ * field into one object (no spreads): the indexer builds one per score, and this was its costliest
+ * function.
+ */
 export function customerDocument(event: ChurnScore): Record<string, unknown> {
   const a: CustomerAggregateDto = event.aggregate;
   const document: Record<string, unknown> = { customer_id: a.customer_id };
   // A profile field the customer has no value for yet is left out, not stored as null.
   for (const key of PROFILE_FIELDS) if (a[key] !== null) document[key] = a[key];
   if (a.age !== null) document.age_band = ageBand(a.age);
-  return {
-    ...document,
-    session_count: a.session_count,
-    pages_viewed_total: a.pages_viewed_total,
-    products_added_total: a.products_added_total,
-    products_purchased_total: a.products_purchased_total,
-    total_spent: a.total_spent,
-    total_session_seconds: a.total_session_seconds,
-    first_seen_at: a.first_seen_at,
-    last_active_at: a.last_active_at,
-    last_purchase_at: a.last_purchase_at,
-    devices_used: usedFlags(a.devices_used),
-    payment_methods_used: usedFlags(a.payment_methods_used),
-    updated_at: event.watermark,
-    churned: event.churned,
-    churned_as_of: Date.parse(event.watermark),
-    churn_score: event.churn_probability,
-    churn_predicted: event.churn_predicted,
-    model_version: event.model_version,
-    scored_at: event.event_time,
-  };
+  document.session_count = a.session_count;
+  document.pages_viewed_total = a.pages_viewed_total;
+  document.products_added_total = a.products_added_total;
+  document.products_purchased_total = a.products_purchased_total;
+  document.total_spent = a.total_spent;
+  document.total_session_seconds = a.total_session_seconds;
+  document.first_seen_at = a.first_seen_at;
+  document.last_active_at = a.last_active_at;
+  document.last_purchase_at = a.last_purchase_at;
+  document.devices_used = usedFlags(a.devices_used);
+  document.payment_methods_used = usedFlags(a.payment_methods_used);
+  document.updated_at = event.watermark;
+  document.churned = event.churned;
+  document.churned_as_of = Date.parse(event.watermark);
+  document.churn_score = event.churn_probability;
+  document.churn_predicted = event.churn_predicted;
+  document.model_version = event.model_version;
+  document.scored_at = event.event_time;
+  return document;
 }
 
 /** The writes one event leads to. */

@@ -119,7 +119,12 @@ export function elasticsearchBulkTransport(
             method: 'POST',
             path: '/_bulk',
             bulkBody: ndjson,
-            querystring: options.refresh === undefined ? {} : { refresh: String(options.refresh) },
+            // Only what the writer reads: the whole answer (index, id, shards, sequence numbers of
+            // every item) costs the client more to parse than the request cost it to build.
+            querystring: {
+              filter_path: 'items.*.status,items.*.error',
+              ...(options.refresh === undefined ? {} : { refresh: String(options.refresh) }),
+            },
           },
           { maxRetries: 0 },
         );
