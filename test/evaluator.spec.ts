@@ -1,23 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { Client } from '@elastic/elasticsearch';
-import type { Redis } from 'ioredis';
 import { loadConfig } from '@churnstream/config';
-import { allTopics, consumerGroups, topicNames } from '@churnstream/contracts';
 import { openDataset } from '@churnstream/dataset';
-import { createElasticsearch } from '@churnstream/elasticsearch';
 import { type Prediction, evaluateOffline } from '@churnstream/evaluation';
-import { createKafka, deleteGroups, deleteTopics } from '@churnstream/kafka';
-import { createRedis } from '@churnstream/redis';
-import { deleteSearchIndices, refreshSearchIndices, searchIndexNames } from '@churnstream/search';
+import { refreshSearchIndices, searchIndexNames } from '@churnstream/search';
 import { waitCaughtUp } from '../tools/pipeline/pipeline.progress';
 import { SERVICES } from '../tools/start/services';
 import { type RunningService, startService, stopService, waitHealthy } from '../tools/start/supervisor';
-import { trainSmallModel, uniqueName, waitFor } from './support';
+import { type OwnPipeline, ownPipeline, waitFor } from './support';
 
 const root = new URL('../', import.meta.url).pathname;
 
@@ -51,45 +45,21 @@ async function allDocuments<T>(es: Client, index: string, sortField: string): Pr
 }
 
 describe('the evaluator: online AUC and Brier per day equal the offline computation', () => {
-  const prefix = uniqueName('eval');
   const population = { customers: 400, sessions: 5_000, seed: 11 };
-  let fixture: ReturnType<typeof trainSmallModel>;
+  let run: OwnPipeline;
   let env: NodeJS.ProcessEnv;
   let kafka: Kafka;
   let es: Client;
-  let redis: Redis;
   const running: RunningService[] = [];
 
   before(() => {
-    fixture = trainSmallModel({ trees: 10 });
-    env = {
-      ...process.env,
-      TOPIC_PREFIX: prefix,
-      REDIS_KEY_PREFIX: `${prefix}:`,
-      ES_INDEX_PREFIX: prefix,
-      MODEL_PATH: fixture.model,
-    };
-    const config = loadConfig(env);
-    kafka = createKafka(config, 'test');
-    es = createElasticsearch(config);
-    redis = createRedis(config);
+    run = ownPipeline('eval');
+    ({ env, kafka, es } = run);
   });
 
   after(async () => {
     await Promise.all(running.map((s) => stopService(s)));
-    // The member the test SIGKILLed stays in the group until its session times out.
-    await waitFor(
-      'the consumer groups deleted',
-      () => deleteGroups(kafka, Object.values(consumerGroups(prefix))).then(() => true),
-      { timeoutMs: 60_000, intervalMs: 2_000 },
-    );
-    await deleteTopics(kafka, allTopics(topicNames(prefix)));
-    await deleteSearchIndices(es, prefix);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-    await es.close();
-    rmSync(fixture.dir, { recursive: true, force: true });
+    await run.cleanUp();
   });
 
   it('survives a SIGKILL mid-stream and ends equal to the score history graded by the session file', async () => {
@@ -126,7 +96,7 @@ describe('the evaluator: online AUC and Brier per day equal the offline computat
 
     // Kill the evaluator once it has matured something, then start it again: its Redis state and
     // the uncommitted batches it gets again must give the same end result as an uninterrupted run.
-    const names = searchIndexNames(prefix);
+    const names = searchIndexNames(run.prefix);
     const evaluator = running.find((s) => s.spec.name === 'evaluator');
     assert.ok(evaluator);
     await waitFor(
@@ -155,7 +125,7 @@ describe('the evaluator: online AUC and Brier per day equal the offline computat
 
     assert.equal(await generator.exited, 0, `generator finished (log ${generator.logPath})`);
     await waitCaughtUp(kafka, loadConfig(env), { timeoutMs: 600_000, evaluator: true });
-    const dataset = join(fixture.dir, 'same-population');
+    const dataset = join(run.model.dir, 'same-population');
     const generated = spawnSync(
       process.execPath,
       [
@@ -177,7 +147,7 @@ describe('the evaluator: online AUC and Brier per day equal the offline computat
     const snapshotAtMs = ds.snapshotAt.getTime();
     ds.close();
 
-    await refreshSearchIndices(es, prefix);
+    await refreshSearchIndices(es, run.prefix);
     const scores = await allDocuments<{
       event_id: string;
       customer_id: string;
@@ -200,7 +170,7 @@ describe('the evaluator: online AUC and Brier per day equal the offline computat
     await waitFor(
       'every prediction evaluated',
       async () => {
-        await refreshSearchIndices(es, prefix);
+        await refreshSearchIndices(es, run.prefix);
         online = await allDocuments<EvaluationDoc>(es, names.evaluations, 'day');
         const issued = online.reduce((n, d) => n + d.issued, 0);
         const matured = online.reduce((n, d) => n + d.matured, 0);

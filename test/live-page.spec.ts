@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Client } from '@elastic/elasticsearch';
 import { loadConfig } from '@churnstream/config';
 import { createElasticsearch } from '@churnstream/elasticsearch';
@@ -15,9 +15,9 @@ import {
 import { SERVICES } from '../tools/start/services';
 import { type RunningService, startService, stopService, waitHealthy } from '../tools/start/supervisor';
 import { uniqueName, waitFor } from './support';
+import { SCREENSHOT_DIR, launchChromium } from './support/chromium';
 
 const root = new URL('../', import.meta.url).pathname;
-const CHROMIUM = '/usr/bin/chromium';
 
 describe('the live page in a real browser (Chromium, headless)', () => {
   const prefix = uniqueName('live');
@@ -55,17 +55,7 @@ describe('the live page in a real browser (Chromium, headless)', () => {
     assert.ok(spec);
     api = startService(root, { ...spec, port: 3930 }, env);
     assert.equal(await waitHealthy(api, 60_000), true, `api healthy (log ${api.logPath})`);
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: npm test installs Debian's chromium package`);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
@@ -108,9 +98,8 @@ describe('the live page in a real browser (Chromium, headless)', () => {
       summary.at_risk.customers.map((c) => Number(c.churn_score.toFixed(3))),
     );
     assert.equal(scores[0], '0.900');
-    const dir = join(root, '.stack', 'screenshots');
-    mkdirSync(dir, { recursive: true });
-    const path = join(dir, 'live-page.png');
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const path = join(SCREENSHOT_DIR, 'live-page.png');
     await page.screenshot({ path, fullPage: true });
     console.log(`screenshot: ${path}`);
   });

@@ -8,3 +8,4 @@ export * from './test.stack';
 export * from './pipeline.check';
 export * from './dataset.expected';
 export * from './pipeline.run';
+export * from './own.pipeline';

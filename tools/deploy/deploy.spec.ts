@@ -21,7 +21,7 @@ import {
   searchIndexNames,
   type SearchCapabilities,
 } from '@churnstream/search';
-import { ServiceMetrics } from '@churnstream/service-kit';
+import { EvaluationMetrics, ServiceMetrics } from '@churnstream/service-kit';
 import { compiledEntry } from '../build/build.output';
 import { KAFKA_CLUSTER_ID } from '../stack/kafka.server';
 import { ELASTICSEARCH_VERSION, KAFKA_VERSION, REDIS_MAJOR_VERSION } from '../stack/versions';
@@ -414,8 +414,8 @@ describe('k8s/', () => {
     assert.equal(schemas.validator('Deployment', 'apps/v1')(deployment), false);
   });
 
-  it('runs features, scoring, indexer and api as Deployments with a Service, probes on /health and resources', () => {
-    for (const app of ['features', 'scoring', 'indexer', 'api']) {
+  it('runs features, scoring, indexer, evaluator and api as Deployments with a Service, probes on /health and resources', () => {
+    for (const app of ['features', 'scoring', 'indexer', 'evaluator', 'api']) {
       const deployment = named('Deployment', app);
       assert.ok(deployment, `no Deployment ${app}`);
       const service = named('Service', app);
@@ -845,6 +845,11 @@ describe('Kibana saved objects', () => {
       /^Churn rate by payment_method/,
       /^Churn rate by age_band/,
       /^Customers at risk/,
+      /^Mean churn score per simulated day/,
+      /^Observed churn share per simulated day/,
+      /^Online evaluation: ROC AUC and Brier/,
+      /^Online evaluation: predictions issued and matured/,
+      /^Drift against training: PSI/,
     ]) {
       assert.ok(
         titles.some((t) => expected.test(t)),
@@ -885,7 +890,12 @@ describe('Grafana provisioning and dashboard', () => {
   });
 
   it('query only metrics the services export, with event-rate and consumer-lag panels', () => {
-    const registry = new ServiceMetrics('deploy-spec').registry;
+    const metrics = new ServiceMetrics('deploy-spec');
+    assert.ok(
+      new EvaluationMetrics(metrics),
+      'the evaluator registers its gauges beside the service metrics',
+    );
+    const registry = metrics.registry;
     const exported = new Set<string>();
     for (const metric of registry.getMetricsAsArray()) {
       const name = metric.name;
@@ -917,6 +927,13 @@ describe('Grafana provisioning and dashboard', () => {
       /^Customers at risk/,
       /^Events consumed per second/,
       /^Consumer lag/,
+      /^Events indexed per second/,
+      /^Evaluator: drift alerts/,
+      /^Mean churn score per simulated day/,
+      /^Observed churn share per simulated day/,
+      /^Online evaluation: ROC AUC and Brier/,
+      /^Online evaluation: predictions issued and matured/,
+      /^Drift against training: PSI/,
     ]) {
       assert.ok(
         titles.some((t) => expected.test(t)),

@@ -33,6 +33,12 @@ export function segmentFilters(segment: SegmentParams): Body[] {
   return filters;
 }
 
+/** The segment as a request's query (nothing for an empty segment, so the body stays as before). */
+export function segmentQuery(segment: SegmentParams): Body {
+  const filter = segmentFilters(segment);
+  return filter.length === 0 ? {} : { query: { bool: { filter } } };
+}
+
 // ---------------------------------------------------------------- at risk: not flagged yet
 
 export const AtRiskParamsSchema = SegmentParamsSchema.extend({

@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import {
   CANNED_QUERIES,
   ChurnRateResultSchema,
+  churnByCustomerFieldBody,
   churnBySessionFieldBody,
   sessionsPerDayBody,
   shapeChurnByCustomerField,
   shapeChurnBySessionField,
   shapeGender,
   shapeSpend,
+  spendBody,
   topChurnBody,
 } from './search.queries';
 
@@ -36,6 +38,25 @@ describe('canned query bodies', () => {
       { churn_score: 'desc' },
       { customer_id: 'asc' },
     ]);
+  });
+
+  it('narrows the customer aggregations to a segment, and leaves them whole without one', () => {
+    const segment = { country: 'Germany', device: 'mobile' as const, payment: 'paypal' as const };
+    const filter = [
+      { term: { country: 'Germany' } },
+      { term: { 'devices_used.mobile': true } },
+      { term: { 'payment_methods_used.paypal': true } },
+    ];
+    for (const body of [
+      churnByCustomerFieldBody('age_band', segment),
+      churnBySessionFieldBody('device_type', segment),
+      spendBody(segment),
+    ]) {
+      assert.deepEqual(body.query, { bool: { filter } });
+    }
+    for (const body of [churnByCustomerFieldBody('age_band'), spendBody({})]) {
+      assert.equal(body.query, undefined);
+    }
   });
 
   it('names every query once', () => {

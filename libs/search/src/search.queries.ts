@@ -22,6 +22,8 @@ import {
   CustomerSessionsResultSchema,
   EvaluationResultSchema,
   ScoreTrendResultSchema,
+  type SegmentParams,
+  SegmentParamsSchema,
   atRiskBody,
   customerSessionsBody,
   evaluationBody,
@@ -30,6 +32,7 @@ import {
   shapeCustomerSessions,
   shapeEvaluation,
   shapeScoreTrend,
+  segmentQuery,
 } from './search.dashboard.queries';
 
 type Body = Record<string, unknown>;
@@ -113,10 +116,14 @@ export type ChurnRateResult = z.infer<typeof ChurnRateResultSchema>;
 
 const CHURNED = { term: { churned: true } };
 
-export function churnByCustomerFieldBody(field: (typeof CUSTOMER_DIMENSIONS)[number]): Body {
+export function churnByCustomerFieldBody(
+  field: (typeof CUSTOMER_DIMENSIONS)[number],
+  segment: SegmentParams = {},
+): Body {
   return {
     size: 0,
     track_total_hits: true,
+    ...segmentQuery(segment),
     aggs: {
       churned: { filter: CHURNED },
       groups: {
@@ -160,12 +167,16 @@ const SESSION_FLAGS = { device_type: 'devices_used', payment_method: 'payment_me
  * One filter per value of the vocabulary on the customer's "used" flags (set by the indexer from
  * their sessions), each with its churned customers: exact counts from the customers index alone.
  */
-export function churnBySessionFieldBody(field: (typeof SESSION_DIMENSIONS)[number]): Body {
+export function churnBySessionFieldBody(
+  field: (typeof SESSION_DIMENSIONS)[number],
+  segment: SegmentParams = {},
+): Body {
   const flags = SESSION_FLAGS[field];
   const values = field === 'device_type' ? DEVICE_TYPES : PAYMENT_METHODS;
   return {
     size: 0,
     track_total_hits: false,
+    ...segmentQuery(segment),
     aggs: {
       all: {
         filter: { exists: { field: flags } },
@@ -232,10 +243,11 @@ const SpendGroupSchema = z.object({
 export const SpendResultSchema = z.object({ groups: z.array(SpendGroupSchema) });
 export type SpendResult = z.infer<typeof SpendResultSchema>;
 
-export function spendBody(): Body {
+export function spendBody(segment: SegmentParams = {}): Body {
   return {
     size: 0,
     track_total_hits: false,
+    ...segmentQuery(segment),
     aggs: {
       groups: {
         // "active" is every customer not flagged churned (including not yet flagged at all).
@@ -539,7 +551,7 @@ function defineQuery<P extends z.ZodType, R extends z.ZodType>(query: CannedQuer
   return query;
 }
 
-export const ChurnRateParamsSchema = z.strictObject({
+export const ChurnRateParamsSchema = SegmentParamsSchema.extend({
   by: z.enum(CHURN_DIMENSIONS).default('country').describe('The dimension to group by'),
 });
 
@@ -554,28 +566,29 @@ export const CANNED_QUERIES = [
   defineQuery({
     name: 'churn-rate',
     summary:
-      'Churn rate by country, age_band or gender (per customer), or device_type or payment_method (customers who used it in a session)',
+      'Churn rate by country, age_band or gender (per customer), or device_type or payment_method (customers who used it in a session); segment filter optional',
     params: ChurnRateParamsSchema,
     result: ChurnRateResultSchema,
-    run: async (backend, indices, { by }) => {
+    run: async (backend, indices, { by, ...segment }) => {
       if (by === 'device_type' || by === 'payment_method') {
         return shapeChurnBySessionField(
           by,
-          await backend.search(indices.customers, churnBySessionFieldBody(by)),
+          await backend.search(indices.customers, churnBySessionFieldBody(by, segment)),
         );
       }
       return shapeChurnByCustomerField(
         by,
-        await backend.search(indices.customers, churnByCustomerFieldBody(by)),
+        await backend.search(indices.customers, churnByCustomerFieldBody(by, segment)),
       );
     },
   }),
   defineQuery({
     name: 'spend-by-churn',
-    summary: 'Spend statistics of churned vs active customers',
-    params: z.strictObject({}),
+    summary: 'Spend statistics of churned vs active customers (segment filter optional)',
+    params: SegmentParamsSchema,
     result: SpendResultSchema,
-    run: async (backend, indices) => shapeSpend(await backend.search(indices.customers, spendBody())),
+    run: async (backend, indices, segment) =>
+      shapeSpend(await backend.search(indices.customers, spendBody(segment))),
   }),
   defineQuery({
     name: 'sessions-per-day',
@@ -652,6 +665,14 @@ export type QueryOutcome =
   | { status: 'not_found'; message: string }
   | { status: 'invalid'; message: string };
 
+/** One line naming each bad parameter: `<what>: <param>: <problem>; ...`. */
+export function paramIssues(what: string, error: z.ZodError): string {
+  const issues = error.issues
+    .map((i) => `${i.path.length > 0 ? i.path.map(String).join('.') : '(params)'}: ${i.message}`)
+    .join('; ');
+  return `${what}: ${issues}`;
+}
+
 /** Validates raw parameters (query string, CLI options) against the query's schema and runs it. */
 export async function runQuery(
   backend: SearchBackend,
@@ -665,12 +686,7 @@ export async function runQuery(
     return { status: 'not_found', message: `unknown query "${name}"; known: ${known}` };
   }
   const parsed = query.params.safeParse(raw);
-  if (!parsed.success) {
-    const issues = parsed.error.issues
-      .map((i) => `${i.path.length > 0 ? i.path.map(String).join('.') : '(params)'}: ${i.message}`)
-      .join('; ');
-    return { status: 'invalid', message: `${name}: ${issues}` };
-  }
+  if (!parsed.success) return { status: 'invalid', message: paramIssues(name, parsed.error) };
   const result = await query.run(backend, indices, parsed.data);
   if (result === null)
     return { status: 'not_found', message: `${name}: nothing found for ${JSON.stringify(raw)}` };

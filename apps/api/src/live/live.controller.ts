@@ -1,8 +1,9 @@
-import { Controller, Get, Header, Inject, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Header, Inject, Query } from '@nestjs/common';
+import { SegmentParamsSchema, paramIssues } from '@churnstream/search';
 import { LIVE_PAGE } from './live.page';
 import { type LiveSummary, LiveService } from './live.service';
 
-/** GET / is the live page; GET /live/summary the numbers it shows. */
+/** GET / is the live page; GET /live/summary the numbers it shows (segment filter in the query string). */
 @Controller()
 export class LiveController {
   constructor(@Inject(LiveService) private readonly live: LiveService) {}
@@ -16,6 +17,10 @@ export class LiveController {
   @Get('live/summary')
   @Header('Cache-Control', 'no-store')
   summary(@Query() filter: Record<string, unknown>): Promise<LiveSummary> {
-    return this.live.summary(filter);
+    const segment = SegmentParamsSchema.safeParse(
+      Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== '')),
+    );
+    if (!segment.success) throw new BadRequestException(paramIssues('live/summary', segment.error));
+    return this.live.summary(segment.data);
   }
 }

@@ -30,26 +30,30 @@ export const LIVE_PAGE = `<!doctype html>
   .banner { background: #c53030; color: #fff; padding: 8px 24px; font-weight: 600; }
   .legend span { margin-right: 12px; font-size: 12px; }
   a.cust { color: #2b6cb0; cursor: pointer; text-decoration: underline; }
+  .scope { font-weight: normal; text-transform: none; letter-spacing: 0; margin-left: 6px; padding: 0 6px; border-radius: 8px; }
+  .scope.on { background: #bee3f8; color: #2a4365; }
+  .scope.off { background: #edf2f7; color: #718096; }
   .cols { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 12px; }
 </style>
 </head>
 <body>
 <header><h1>churnstream: live churn</h1><span id="filter" class="filter"></span><span class="muted" id="updated" data-testid="updated">loading ...</span></header>
 <div id="drift-banner" data-testid="drift-banner" class="banner" hidden></div>
+<p id="segment-scope" data-testid="segment-scope" class="muted" style="margin:8px 24px 0" hidden></p>
 <main>
-  <section><h2>Pipeline</h2><div class="counters" id="counters"></div></section>
-  <section><h2>Churn distribution</h2><div id="churn"></div></section>
-  <section><h2>Total spend vs churn</h2><div id="spend"></div></section>
-  <section><h2>Session duration by churn</h2><div id="duration"></div></section>
-  <section><h2>Churn rate by segment</h2><div id="segments"></div></section>
-  <section><h2>Events per second (wall time)</h2><div id="rates" data-testid="rates"></div></section>
-  <section><h2>Consumer lag per group</h2><div id="lags" data-testid="lags"></div></section>
-  <section><h2>Documents per index</h2><div id="docs" data-testid="docs"></div></section>
-  <section><h2>Mean churn score per simulated day</h2><div id="trend" data-testid="trend"></div></section>
-  <section class="wide"><h2>Online evaluation (matured predictions, per simulated day of issue)</h2><div id="evaluation" data-testid="evaluation"></div></section>
-  <section><h2>Drift against training (PSI)</h2><div id="drift" data-testid="drift"></div></section>
-  <section><h2>At risk: not flagged yet</h2><div id="risk"></div></section>
-  <section class="wide" id="drill" data-testid="drill" hidden><h2>Customer <span id="drill-id"></span></h2><div id="drill-body"></div></section>
+  <section><h2>Pipeline <small class="scope" data-panel="counters"></small></h2><div class="counters" id="counters"></div></section>
+  <section><h2>Churn distribution <small class="scope" data-panel="churn"></small></h2><div id="churn"></div></section>
+  <section><h2>Total spend vs churn <small class="scope" data-panel="spend"></small></h2><div id="spend"></div></section>
+  <section><h2>Session duration by churn <small class="scope" data-panel="session_duration"></small></h2><div id="duration"></div></section>
+  <section><h2>Churn rate by segment <small class="scope" data-panel="segments"></small></h2><div id="segments"></div></section>
+  <section><h2>Events per second (wall time) <small class="scope" data-panel="series"></small></h2><div id="rates" data-testid="rates"></div></section>
+  <section><h2>Consumer lag per group <small class="scope" data-panel="series"></small></h2><div id="lags" data-testid="lags"></div></section>
+  <section><h2>Documents per index <small class="scope" data-panel="series"></small></h2><div id="docs" data-testid="docs"></div></section>
+  <section><h2>Mean churn score per simulated day <small class="scope" data-panel="score_trend"></small></h2><div id="trend" data-testid="trend"></div></section>
+  <section class="wide"><h2>Online evaluation (matured predictions, per simulated day of issue) <small class="scope" data-panel="evaluation"></small></h2><div id="evaluation" data-testid="evaluation"></div></section>
+  <section><h2>Drift against training (PSI) <small class="scope" data-panel="evaluation"></small></h2><div id="drift" data-testid="drift"></div></section>
+  <section><h2>At risk: not flagged yet <small class="scope" data-panel="at_risk"></small></h2><div id="risk"></div></section>
+  <section class="wide" id="drill" data-testid="drill" hidden><h2>Customer <span id="drill-id" data-testid="drill-id"></span></h2><div id="drill-body"></div></section>
 </main>
 <script>
 const fmt = (n, d = 0) => n === null || n === undefined ? '-' : Number(n).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -71,7 +75,8 @@ function bars(rows, opts) {
   return svg;
 }
 function lineChart(series, opts) {
-  // series: [{name, color, points: [[x, y], ...]}] with x numbers (ms or index) -> SVG polylines
+  // series: [{key, name, color, points: [[x, y], ...]}] with x numbers (ms or index) -> SVG polylines;
+  // the legend shows each series' latest value, and both carry data-testid="line|last-<opts.id>-<key>"
   const width = 460, height = 160, left = 44, bottom = 22, top = 8;
   const xs = series.flatMap((l) => l.points.map((p) => p[0]));
   const ys = series.flatMap((l) => l.points.map((p) => p[1])).filter((y) => y !== null && Number.isFinite(y));
@@ -90,10 +95,11 @@ function lineChart(series, opts) {
   series.forEach((l) => {
     const pts = l.points.filter((p) => p[1] !== null && Number.isFinite(p[1]));
     if (pts.length === 0) return;
-    svg += '<polyline fill="none" stroke-width="1.6" stroke="' + l.color + '" points="' + pts.map((p) => X(p[0]).toFixed(1) + ',' + Y(p[1]).toFixed(1)).join(' ') + '"/>';
+    svg += '<polyline data-testid="line-' + opts.id + '-' + l.key + '" data-n="' + pts.length + '" fill="none" stroke-width="1.6" stroke="' + l.color + '" points="' + pts.map((p) => X(p[0]).toFixed(1) + ',' + Y(p[1]).toFixed(1)).join(' ') + '"/>';
     if (pts.length < 40) pts.forEach((p) => { svg += '<circle r="2" fill="' + l.color + '" cx="' + X(p[0]).toFixed(1) + '" cy="' + Y(p[1]).toFixed(1) + '"/>'; });
   });
-  svg += '</svg><div class="legend">' + series.map((l) => '<span style="color:' + l.color + '">&#9632; ' + esc(l.name) + '</span>').join('') + '</div>';
+  const latest = (l) => { const pts = l.points.filter((p) => p[1] !== null && Number.isFinite(p[1])); return pts.length ? pts[pts.length - 1][1] : null; };
+  svg += '</svg><div class="legend">' + series.map((l) => '<span style="color:' + l.color + '">&#9632; ' + esc(l.name) + ': <b data-testid="last-' + opts.id + '-' + l.key + '" data-value="' + (latest(l) ?? '') + '">' + esc(latest(l) === null ? '-' : opts.yFmt(latest(l))) + '</b></span>').join('') + '</div>';
   return svg;
 }
 const COLORS = ['#3182ce', '#e53e3e', '#38a169', '#d69e2e', '#805ad5', '#dd6b20'];
@@ -119,7 +125,7 @@ async function drill(id) {
   document.getElementById('drill-id').textContent = id;
   const kv = (o) => '<table>' + Object.entries(o || {}).map(([k, v]) => '<tr><td>' + esc(k) + '</td><td class="num">' + esc(typeof v === 'number' ? fmt(v, 2) : v) + '</td></tr>').join('') + '</table>';
   const history = (c.score_history || []).slice().reverse();
-  const chart = lineChart([{ name: 'churn probability', color: COLORS[1], points: history.map((h) => [Date.parse(h.scored_at), h.churn_probability]) }], { title: 'score history', yFmt: (y) => fmt(y, 2), xFmt: dayOf, yMin: 0, yMax: 1 });
+  const chart = lineChart([{ key: 'p', name: 'churn probability', color: COLORS[1], points: history.map((h) => [Date.parse(h.scored_at), h.churn_probability]) }], { id: 'drill', title: 'score history', yFmt: (y) => fmt(y, 2), xFmt: dayOf, yMin: 0, yMax: 1 });
   document.getElementById('drill-body').innerHTML = '<div class="cols">' +
     '<div><h3>Profile</h3>' + kv(c.profile) + '<h3>Churn flag</h3><p data-testid="drill-flag">' + (c.flag && c.flag.churned ? 'churned' : 'active') + (c.flag && c.flag.as_of ? ' as of ' + esc(c.flag.as_of.slice(0, 10)) : '') + '</p></div>' +
     '<div><h3>Aggregates</h3>' + kv(c.features) + '</div>' +
@@ -130,19 +136,19 @@ function renderSeries(s) {
   const series = s.series || [];
   const t = (x) => Date.parse(x.at);
   document.getElementById('rates').innerHTML = lineChart([
-    { name: 'produced (activity events/s)', color: COLORS[0], points: series.map((x) => [t(x), x.produced_per_second]) },
-    { name: 'indexed (documents/s)', color: COLORS[2], points: series.map((x) => [t(x), x.indexed_per_second]) },
-  ], { title: 'events per second', yFmt: (y) => fmt(y), xFmt: clock });
+    { key: 'produced', name: 'produced (activity events/s)', color: COLORS[0], points: series.map((x) => [t(x), x.produced_per_second]) },
+    { key: 'indexed', name: 'indexed (documents/s)', color: COLORS[2], points: series.map((x) => [t(x), x.indexed_per_second]) },
+  ], { id: 'rates', title: 'events per second', yFmt: (y) => fmt(y), xFmt: clock });
   const groups = [...new Set(series.flatMap((x) => Object.keys(x.lag)))];
-  document.getElementById('lags').innerHTML = lineChart(groups.map((g, i) => ({ name: g, color: COLORS[i % COLORS.length], points: series.map((x) => [t(x), x.lag[g] ?? null]) })), { title: 'consumer lag', yFmt: (y) => fmt(y), xFmt: clock });
+  document.getElementById('lags').innerHTML = lineChart(groups.map((g, i) => ({ key: g, name: g, color: COLORS[i % COLORS.length], points: series.map((x) => [t(x), x.lag[g] ?? null]) })), { id: 'lags', title: 'consumer lag', yFmt: (y) => fmt(y), xFmt: clock });
   const indices = ['customers', 'sessions', 'scores', 'evaluations'];
-  document.getElementById('docs').innerHTML = lineChart(indices.map((k, i) => ({ name: k, color: COLORS[i], points: series.map((x) => [t(x), x.documents[k]]) })), { title: 'documents per index', yFmt: (y) => fmt(y), xFmt: clock });
+  document.getElementById('docs').innerHTML = lineChart(indices.map((k, i) => ({ key: k, name: k, color: COLORS[i], points: series.map((x) => [t(x), x.documents[k]]) })), { id: 'docs', title: 'documents per index', yFmt: (y) => fmt(y), xFmt: clock });
   const trend = (s.score_trend && s.score_trend.days) || [];
   const evalDays = (s.evaluation && s.evaluation.days) || [];
   document.getElementById('trend').innerHTML = lineChart([
-    { name: 'mean churn score of the scores issued', color: COLORS[1], points: trend.map((d) => [Date.parse(d.date), d.mean_score]) },
-    { name: 'observed churn share (matured predictions)', color: COLORS[4], points: evalDays.map((d) => [Date.parse(d.day), d.churned_share]) },
-  ], { title: 'churn over simulated time', yFmt: (y) => fmt(y, 2), xFmt: dayOf, yMin: 0, yMax: 1 });
+    { key: 'score', name: 'mean churn score of the scores issued', color: COLORS[1], points: trend.map((d) => [Date.parse(d.date), d.mean_score]) },
+    { key: 'observed', name: 'observed churn share (matured predictions)', color: COLORS[4], points: evalDays.map((d) => [Date.parse(d.day), d.churned_share]) },
+  ], { id: 'trend', title: 'churn over simulated time', yFmt: (y) => fmt(y, 2), xFmt: dayOf, yMin: 0, yMax: 1 });
 }
 function renderEvaluation(s) {
   const e = s.evaluation && s.evaluation.days ? s.evaluation : { days: [], totals: { issued: 0, matured: 0, alerts: 0 } };
@@ -154,18 +160,32 @@ function renderEvaluation(s) {
     '<p><b data-testid="eval-matured">' + fmt(e.totals.matured) + '</b> of <b data-testid="eval-issued">' + fmt(e.totals.issued) + '</b> predictions matured, over <b data-testid="eval-days">' + matured.length + '</b> days' +
     (latest ? '; latest matured day <b data-testid="eval-latest-day">' + esc(latest.day) + '</b>: ROC AUC <b data-testid="eval-latest-auc">' + fmt(latest.roc_auc, 3) + '</b>, Brier <b data-testid="eval-latest-brier">' + fmt(latest.brier, 3) + '</b>' : '') + '</p>' +
     '<div class="cols"><div>' + lineChart([
-      { name: 'ROC AUC', color: COLORS[0], points: matured.map((d) => [x(d), d.roc_auc]) },
-      { name: 'Brier score', color: COLORS[1], points: matured.map((d) => [x(d), d.brier]) },
-    ], { title: 'evaluation per day', yFmt: (y) => fmt(y, 2), xFmt: dayOf, yMin: 0, yMax: 1 }) + '</div>' +
+      { key: 'auc', name: 'ROC AUC', color: COLORS[0], points: matured.map((d) => [x(d), d.roc_auc]) },
+      { key: 'brier', name: 'Brier score', color: COLORS[1], points: matured.map((d) => [x(d), d.brier]) },
+    ], { id: 'evaluation', title: 'evaluation per day', yFmt: (y) => fmt(y, 2), xFmt: dayOf, yMin: 0, yMax: 1 }) + '</div>' +
     '<div><h3>Calibration of ' + (latest ? esc(latest.day) : '-') + ' (deciles)</h3><table data-testid="calibration"><tr><th>predicted</th><th class="num">n</th><th class="num">mean p</th><th class="num">observed</th></tr>' +
     (latest ? latest.calibration : []).map((b) => '<tr><td>' + fmt(b.lower, 1) + '-' + fmt(b.upper, 1) + '</td><td class="num">' + b.count + '</td><td class="num">' + fmt(b.mean_predicted, 3) + '</td><td class="num">' + fmt(b.observed_rate, 3) + '</td></tr>').join('') + '</table></div></div>';
   document.getElementById('drift').innerHTML = lineChart([
-    { name: 'score PSI', color: COLORS[0], points: e.days.map((d) => [x(d), d.score_psi]) },
-    { name: 'largest PSI (score or a feature)', color: COLORS[1], points: e.days.map((d) => [x(d), d.max_psi]) },
-  ], { title: 'drift', yFmt: (y) => fmt(y, 2), xFmt: dayOf, yMin: 0, marks: alerts.map(x) }) + '<p>alert threshold 0.2; <b data-testid="drift-alerts">' + alerts.length + '</b> day(s) above it</p>';
+    { key: 'score', name: 'score PSI', color: COLORS[0], points: e.days.map((d) => [x(d), d.score_psi]) },
+    { key: 'max', name: 'largest PSI (score or a feature)', color: COLORS[1], points: e.days.map((d) => [x(d), d.max_psi]) },
+  ], { id: 'drift', title: 'drift', yFmt: (y) => fmt(y, 2), xFmt: dayOf, yMin: 0, marks: alerts.map(x) }) + '<p>alert threshold 0.2; <b data-testid="drift-alerts">' + alerts.length + '</b> day(s) above it</p>';
   const banner = document.getElementById('drift-banner');
   banner.hidden = alerts.length === 0;
   if (alerts.length) banner.textContent = 'Drift: PSI above 0.2 on ' + alerts.length + ' simulated day(s), first ' + alerts[0].day + ' (largest ' + fmt(Math.max(...alerts.map((d) => d.max_psi || 0)), 2) + ')';
+}
+function renderScope(s) {
+  const active = Object.entries(s.segment || {});
+  const label = active.map(([k, v]) => k + '=' + v).join(', ');
+  const filtered = new Set((s.segment_scope && s.segment_scope.filtered) || []);
+  document.querySelectorAll('small.scope').forEach((el) => {
+    const on = filtered.has(el.dataset.panel);
+    el.hidden = active.length === 0;
+    el.className = 'scope ' + (on ? 'on' : 'off');
+    el.textContent = on ? label : 'all customers';
+  });
+  const note = document.getElementById('segment-scope');
+  note.hidden = active.length === 0;
+  note.textContent = 'Segment ' + label + ': the churn, spend, duration, segment and at-risk panels show this segment. The pipeline counters and wall-time series are the whole pipeline (a topic carries every customer), and the score trend, evaluation and drift are every customer too (score and evaluation documents carry no customer attributes; the evaluator grades each simulated day as a whole).';
 }
 function render(s) {
   const c = s.counters;
@@ -202,10 +222,14 @@ function render(s) {
     risk.map((r) => '<tr><td>' + r.rank + '</td><td><a class="cust" data-testid="risk-customer" data-id="' + esc(r.customer_id) + '">' + esc(r.customer_id) + '</a> ' + esc(r.name) + '</td><td>' + esc(r.country) + '</td><td class="num" data-testid="risk-score">' + fmt(r.churn_score, 3) + '</td><td class="num" data-testid="risk-days">' + fmt(r.days_since_last_purchase) + '</td><td class="num">' + fmt(r.total_spent, 2) + '</td></tr>').join('') + '</table>';
   document.querySelectorAll('a.cust').forEach((a) => a.addEventListener('click', () => { drill(a.dataset.id).catch((error) => { document.getElementById('drill-body').textContent = String(error); }); }));
   renderFilter(s);
+  renderScope(s);
   renderSeries(s);
   renderEvaluation(s);
 }
+let inFlight = false, again = false;
 async function refresh() {
+  if (inFlight) { again = true; return; }
+  inFlight = true;
   try {
     const query = new URLSearchParams(Object.entries(segment).filter(([, v]) => v)).toString();
     const response = await fetch('/live/summary' + (query ? '?' + query : ''), { cache: 'no-store' });
@@ -213,10 +237,15 @@ async function refresh() {
     render(await response.json());
   } catch (error) {
     document.getElementById('updated').innerHTML = '<span class="error">update failed: ' + esc(error.message) + '</span>';
+  } finally {
+    inFlight = false;
+    if (again) { again = false; refresh(); }
   }
 }
 refresh();
-setInterval(refresh, Number(new URLSearchParams(location.search).get('refresh') || 3000));
+// A hidden tab asks nothing of Elasticsearch or Kafka; it catches up when shown again.
+setInterval(() => { if (!document.hidden) refresh(); }, Number(new URLSearchParams(location.search).get('refresh') || 3000));
+document.addEventListener('visibilitychange', () => { if (!document.hidden) refresh(); });
 </script>
 </body>
 </html>

@@ -2,7 +2,7 @@ import type { Client } from '@elastic/elasticsearch';
 import type { Kafka } from 'kafkajs';
 import { allTopics, topicNames } from '@churnstream/contracts';
 import { type GroupLag, pipelineLag, topicSizes } from '@churnstream/kafka';
-import type { SearchIndexNames } from '@churnstream/search';
+import { type SearchIndexNames, type SegmentParams, segmentQuery } from '@churnstream/search';
 
 export interface DocumentCounts {
   customers: number;
@@ -41,7 +41,7 @@ export class LiveRepository {
     return { customers, sessions, scores, evaluations };
   }
 
-  async durationByChurn(): Promise<DurationByChurn[]> {
+  async durationByChurn(segment: SegmentParams = {}): Promise<DurationByChurn[]> {
     const response = await this.es.search<
       unknown,
       {
@@ -59,6 +59,7 @@ export class LiveRepository {
       index: this.indices.customers,
       size: 0,
       ignore_unavailable: true,
+      ...segmentQuery(segment),
       aggs: {
         by: {
           terms: { field: 'churned', size: 2 },

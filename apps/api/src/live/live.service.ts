@@ -1,5 +1,5 @@
 import { topicNames } from '@churnstream/contracts';
-import { CHURN_DIMENSIONS, type QueryOutcome } from '@churnstream/search';
+import { CHURN_DIMENSIONS, type QueryOutcome, type SegmentParams } from '@churnstream/search';
 import type { DocumentCounts, DurationByChurn, LiveRepository } from './live.repository';
 
 export type RunQuery = (name: string, params: Record<string, unknown>) => Promise<QueryOutcome>;
@@ -17,7 +17,8 @@ export interface LiveSummary {
   series: LiveSample[];
   score_trend: unknown;
   evaluation: unknown;
-  segment: Record<string, string>;
+  segment: SegmentParams;
+  segment_scope: typeof SEGMENT_SCOPE;
   churn: unknown;
   spend: unknown;
   session_duration: DurationByChurn[];
@@ -37,9 +38,20 @@ export interface LiveSample {
 
 const SAMPLE_EVERY_MS = 2_000;
 const MAX_SAMPLES = 300;
+/** Pages open side by side share one snapshot per filter for this long (the queries run once). */
+const REUSE_FOR_MS = 1_000;
 
-/** The segment filter's parameters, as the dashboard queries take them. */
-const SEGMENT_KEYS = ['country', 'age_band', 'device', 'payment'] as const;
+/**
+ * Which parts of the summary the segment filter narrows. The others cannot be narrowed: the Kafka
+ * counters, rates and lags and the document counts are the pipeline's (a topic holds every
+ * customer's events); the score trend and the online evaluation come from the scores and
+ * evaluations indices, whose documents carry no customer attributes (the evaluator grades each
+ * simulated day as a whole, on the stream).
+ */
+export const SEGMENT_SCOPE = {
+  filtered: ['churn', 'spend', 'session_duration', 'segments', 'at_risk'],
+  not_filtered: ['counters', 'series', 'score_trend', 'evaluation'],
+} as const;
 
 /**
  * The live page's use case: one snapshot of the system from Elasticsearch aggregations (the canned
@@ -49,6 +61,7 @@ const SEGMENT_KEYS = ['country', 'age_band', 'device', 'payment'] as const;
 export class LiveService {
   private previous: { at: number; events: number } | null = null;
   private readonly samples: { ms: number; events: number; docs: number; sample: LiveSample }[] = [];
+  private readonly recent = new Map<string, { at: number; summary: Promise<LiveSummary> }>();
 
   constructor(
     private readonly repository: LiveRepository,
@@ -82,12 +95,19 @@ export class LiveService {
     if (this.samples.length > MAX_SAMPLES) this.samples.shift();
   }
 
-  async summary(filter: Record<string, unknown> = {}): Promise<LiveSummary> {
-    const segment: Record<string, string> = {};
-    for (const key of SEGMENT_KEYS) {
-      const value = filter[key];
-      if (typeof value === 'string' && value !== '') segment[key] = value;
-    }
+  summary(segment: SegmentParams = {}): Promise<LiveSummary> {
+    const now = Date.now();
+    for (const [key, entry] of this.recent) if (now - entry.at >= REUSE_FOR_MS) this.recent.delete(key);
+    const key = JSON.stringify(segment);
+    const reused = this.recent.get(key);
+    if (reused) return reused.summary;
+    const summary = this.snapshot(segment);
+    this.recent.set(key, { at: now, summary });
+    summary.catch(() => this.recent.delete(key));
+    return summary;
+  }
+
+  private async snapshot(segment: SegmentParams): Promise<LiveSummary> {
     const topics = topicNames(this.topicPrefix);
     const ok = async (name: string, params: Record<string, unknown> = {}) => {
       const outcome = await this.query(name, params);
@@ -96,12 +116,12 @@ export class LiveService {
     const [kafka, documents, duration, spend, atRisk, trend, evaluation, ...segments] = await Promise.all([
       this.repository.kafkaCounters(),
       this.repository.documentCounts(),
-      this.repository.durationByChurn(),
-      ok('spend-by-churn'),
+      this.repository.durationByChurn(segment),
+      ok('spend-by-churn', segment),
       ok('at-risk', { n: '10', ...segment }),
       ok('score-trend'),
       ok('model-evaluation'),
-      ...CHURN_DIMENSIONS.map((by) => ok('churn-rate', { by })),
+      ...CHURN_DIMENSIONS.map((by) => ok('churn-rate', { by, ...segment })),
     ]);
     const now = Date.now();
     const events = kafka.topics[topics.activity] ?? 0;
@@ -130,6 +150,7 @@ export class LiveService {
       score_trend: trend,
       evaluation,
       segment,
+      segment_scope: SEGMENT_SCOPE,
     };
   }
 }
