@@ -21,8 +21,8 @@ import { type RunningService, Supervisor, healthOf, waitHealthy } from './superv
 const root = new URL('../../', import.meta.url).pathname;
 const HELP = `usage: npm start -- [options]
   --customers N  (10000)   --sessions N (100000)   --seed N (42)
-  --speed X      simulated seconds per real second (default 21600: 6 simulated hours a second,
-                 ~230 events/s, a quarter of what the pipeline sustains on 2 cores; a customer is
+  --speed X      simulated seconds per real second (default 43200: 12 simulated hours a second,
+                 ~460 events/s, under a third of what the pipeline sustains on 2 cores; a customer is
                  flagged 60 simulated days after their last purchase)
   --warm-up-days D  the first D days of the 120-day window go out at once, so the churn rule has
                  that much purchase history when the paced part starts (default 60: the rule's
@@ -66,7 +66,7 @@ async function main(): Promise<number> {
     spec.name === 'generator'
       ? {
           ...spec,
-          args: [...generatorArgs(population, values, ['--speed', '21600'], '60'), '--stay'],
+          args: [...generatorArgs(population, values, ['--speed', '43200'], '60'), '--stay'],
         }
       : spec,
   );
