@@ -344,7 +344,8 @@ describe('faults: one pipeline through every fault, ending equal to the batch co
       true,
       'redis killed',
     );
-    assert.equal((await stackUp({ ...stack, servers: ['redis'] })).ok, true, 'redis restarted');
+    const redisUp = await stackUp({ ...stack, servers: ['redis'] });
+    assert.equal(redisUp.ok, true, `redis restarted: ${JSON.stringify(redisUp.failed)}`);
     const redisUpAt = Date.now();
     await progressed(groups.features, 'features consuming after Redis came back', 180_000);
     record(
