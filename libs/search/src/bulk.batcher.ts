@@ -60,8 +60,7 @@ export class BulkBatcher {
     this.waiting = [];
     this.waitingOperations = 0;
     if (group.length === 0) return;
-    const lines = group.length === 1 ? (group[0]?.lines ?? []) : group.flatMap((s) => s.lines);
-    this.write(lines).then(
+    this.write(group.flatMap((s) => s.lines)).then(
       (result) => {
         for (const [i, share] of splitResult(
           result,
