@@ -29,7 +29,7 @@ import { cleaningPolicy, type PolicyLine } from './quality.rules';
 import { assessQuality, type QualityFiles } from './quality.report';
 import { renderHtml } from './report.html';
 import { describe, type GroupedDescribe } from './summary.stats';
-import { Sql, count } from './sql.client';
+import { Sql, count, type QueryObserver } from './sql.client';
 import { fmtNumber, textTable, type Cell } from './table.format';
 
 export interface AnalyzeOptions {
@@ -42,6 +42,8 @@ export interface AnalyzeOptions {
   memoryLimit?: string;
   /** Where progress and tables go (stdout by default); null silences them. */
   log?: ((line: string) => void) | null;
+  /** Told each statement and its duration, to find the slow ones on a big dataset. */
+  onQuery?: QueryObserver;
 }
 
 /** Keeps `analyze` of 10M sessions within 4 GB of peak RSS (DuckDB's limit does not bound Node's own heap). */
@@ -218,7 +220,7 @@ export async function analyze(options: AnalyzeOptions): Promise<AnalysisReport> 
       typeof ds.manifest?.churn_window_days === 'number'
         ? ds.manifest.churn_window_days
         : DEFAULT_CHURN_WINDOW_DAYS;
-    const sql = new Sql(ds.connection);
+    const sql = new Sql(ds.connection, options.onQuery);
     await rm(tmp, { recursive: true, force: true });
     await mkdir(join(tmp, 'clean'), { recursive: true });
     await mkdir(join(tmp, 'charts'), { recursive: true });

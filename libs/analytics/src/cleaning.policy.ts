@@ -5,7 +5,7 @@
  * field's original text, so a cleaned file is a subset of the input with repaired fields emptied.
  */
 import type { Dataset, FileSpec } from '@churnstream/dataset';
-import { CUSTOMERS_FILE, SESSIONS_FILE } from '@churnstream/dataset';
+import { CUSTOMERS_FILE, SESSIONS_FILE, textColumn } from '@churnstream/dataset';
 import { LEGITIMATE_NULL, QUALITY_RULES, REQUIRED_COLUMNS, type RuleAction } from './quality.rules';
 import {
   countViolations,
@@ -47,7 +47,9 @@ export const CLEAN_TABLE = { customers: 'clean_customers', sessions: 'clean_sess
 
 /**
  * Text of the cleaned rows: original fields, emptied where a repair set the typed value to NULL.
- * `typed` is the cleaned typed relation (or one with the same columns and more); `extra` adds its columns.
+ * `typed` is a cleaned table (or a relation with its columns and more); `extra` adds its columns.
+ * A text column's value is its original text already; other kinds read theirs from the loader's
+ * textColumn() copy.
  */
 export function cleanTextSql(
   spec: FileSpec,
@@ -55,10 +57,14 @@ export function cleanTextSql(
   extra: readonly string[] = [],
 ): string {
   const cols = spec.columns
-    .map((c) => `CASE WHEN t.${q(c.name)} IS NULL THEN NULL ELSE r.${q(c.name)} END AS ${q(c.name)}`)
+    .map((c) =>
+      c.kind === 'string'
+        ? `t.${q(c.name)}`
+        : `CASE WHEN t.${q(c.name)} IS NULL THEN NULL ELSE t.${q(textColumn(c.name))} END AS ${q(c.name)}`,
+    )
     .concat(extra.map((c) => `t.${q(c)}`))
     .join(', ');
-  return `SELECT ${cols}, t.line AS line FROM ${typed} t JOIN raw_${spec.table} r ON r.line = t.line`;
+  return `SELECT ${cols}, t.line AS line FROM ${typed} t`;
 }
 
 async function duplicatesIn(
@@ -106,7 +112,7 @@ async function flagAndCount(
 async function cleanFile(sql: Sql, spec: FileSpec, ds: Dataset, quality: FileQuality): Promise<FileCleaning> {
   const table = CLEAN_TABLE[spec.table];
   const file = spec.table;
-  // The typed table is in file order already, and CREATE TABLE AS keeps it.
+  // The typed table is in file order already, and CREATE TABLE AS keeps it (with the text copies).
   await sql.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM ${spec.table}`);
   const steps: CleaningStep[] = [];
   const context = (): string => ruleContextSql(file, table, CLEAN_TABLE.customers, ds.snapshotAt);
@@ -126,10 +132,14 @@ async function cleanFile(sql: Sql, spec: FileSpec, ds: Dataset, quality: FileQua
     rule: 'duplicate_ids',
     action: 'drop',
     before: quality.duplicate_ids,
-    acted: await sql.run(
-      `DELETE FROM ${table} WHERE line IN (SELECT line FROM ${table} WHERE ${q(spec.id)} IS NOT NULL
-         QUALIFY row_number() OVER (PARTITION BY ${q(spec.id)} ORDER BY line) > 1)`,
-    ),
+    // No id repeats in the file, so none can in what is left of it.
+    acted:
+      quality.duplicate_ids === 0
+        ? 0
+        : await sql.run(
+            `DELETE FROM ${table} WHERE line IN (SELECT line FROM ${table} WHERE ${q(spec.id)} IS NOT NULL
+               QUALIFY row_number() OVER (PARTITION BY ${q(spec.id)} ORDER BY line) > 1)`,
+          ),
     after: 0,
   });
   // Steps 3 and 4 in one pass: each row is flagged by every drop rule it breaks and counted at the first
@@ -246,12 +256,16 @@ export async function cleanDataset(sql: Sql, ds: Dataset, quality: QualityFiles)
   return { customers, sessions };
 }
 
-/** Writes REPORT/clean/<file>.csv: the kept rows in file order, original text, repaired fields empty. */
+/**
+ * Writes REPORT/clean/<file>.csv: the kept rows in file order, original text, repaired fields empty.
+ * The cleaned tables are in file order (built in order; deletes and in-place updates keep it), and a
+ * scan of one table keeps it too, so there is nothing to sort.
+ */
 export async function writeCleanFiles(sql: Sql, dir: string): Promise<void> {
   for (const spec of [CUSTOMERS_FILE, SESSIONS_FILE]) {
     const cols = spec.columns.map((c) => q(c.name)).join(', ');
     await sql.run(
-      `COPY (SELECT ${cols} FROM (${cleanTextSql(spec)}) ORDER BY line) TO ${lit(`${dir}/${spec.file}`)} (HEADER, DELIMITER ',')`,
+      `COPY (SELECT ${cols} FROM (${cleanTextSql(spec)})) TO ${lit(`${dir}/${spec.file}`)} (HEADER, DELIMITER ',')`,
     );
   }
 }

@@ -12,9 +12,10 @@
  * enter. Money is summed in integer cents.
  */
 import { DAY_MS, DEFAULT_CHURN_WINDOW_DAYS } from '@churnstream/churn';
-import { SESSIONS_FILE } from '@churnstream/dataset';
+import { AppError } from '@churnstream/errors';
+import { SESSIONS_FILE, textColumn } from '@churnstream/dataset';
 import { CLEAN_TABLE, cleanTextSql } from './cleaning.policy';
-import { Sql, lit, q } from './sql.client';
+import { Sql, count, lit, q } from './sql.client';
 
 /** SQL of wholeDaysBetween(fromMs, toMs): floor((to - from) / DAY_MS). */
 export function wholeDaysSql(fromMs: string, toMs: string): string {
@@ -72,7 +73,8 @@ export interface DeriveOptions {
 
 /**
  * Creates `customer_features` (one row per cleaned customer, in file order) and `session_features`
- * (one row per cleaned session: its typed columns, the derived ones, the customer's churned, and `line`).
+ * (one row per cleaned session, in no particular order: its typed columns, the derived ones, the
+ * customer's days_since_last_active and churned, and `line`).
  */
 export async function deriveFeatures(sql: Sql, options: DeriveOptions): Promise<void> {
   const snap = `${options.snapshotAt.getTime()}`;
@@ -96,9 +98,9 @@ export async function deriveFeatures(sql: Sql, options: DeriveOptions): Promise<
         max(end_ms) FILTER (WHERE products_purchased > 0) AS last_purchase_ms
       FROM session_facts GROUP BY customer_id
     ), c AS (
-      SELECT t.line, t.customer_id, t.age, t.gender, t.location, t.country, r.customer_since AS customer_since_text,
-        epoch_ms(t.customer_since) AS since_ms
-      FROM ${CLEAN_TABLE.customers} t JOIN raw_customers r ON r.line = t.line
+      SELECT t.line, t.customer_id, t.age, t.gender, t.location, t.country,
+        t.${q(textColumn('customer_since'))} AS customer_since_text, epoch_ms(t.customer_since) AS since_ms
+      FROM ${CLEAN_TABLE.customers} t
     )
     SELECT c.customer_id, c.age, c.gender, c.location, c.country, c.customer_since_text AS customer_since,
       coalesce(s.n, 0) AS session_count,
@@ -114,18 +116,36 @@ export async function deriveFeatures(sql: Sql, options: DeriveOptions): Promise<
       c.line
     FROM c LEFT JOIN s USING (customer_id)
     ORDER BY c.line`);
+  // For the statistics, which aggregate it: so neither in file order nor with the text copies.
+  const texts = SESSIONS_FILE.columns.filter((c) => c.kind !== 'string').map((c) => q(textColumn(c.name)));
   await sql.run(`CREATE OR REPLACE TABLE session_features AS
-    SELECT f.*, cf.days_since_last_active, cf.churned
-    FROM session_facts f JOIN customer_features cf USING (customer_id)
-    ORDER BY f.line`);
+    SELECT f.* EXCLUDE (${texts.join(', ')}), cf.days_since_last_active, cf.churned
+    FROM session_facts f JOIN customer_features cf USING (customer_id)`);
 }
 
-/** Writes sessions_enriched.csv and customer_features.csv into `dir`. */
+/**
+ * Writes sessions_enriched.csv and customer_features.csv into `dir`, in file order. A join does not
+ * keep the sessions' order, so only the narrow join result (line and the customer's column) is sorted
+ * back into it and paired with the sessions, which are in file order, by position; the line check
+ * proves the pairing (every cleaned session has exactly one cleaned customer: orphans were dropped).
+ */
 export async function writeFeatureFiles(sql: Sql, dir: string): Promise<void> {
+  await sql.run(`CREATE OR REPLACE TEMP TABLE __session_customer AS
+    SELECT line, days_since_last_active FROM session_features ORDER BY line`);
+  const paired = `session_facts f POSITIONAL JOIN __session_customer n`;
+  const misplaced = await sql.one(
+    `SELECT count(*) AS n FROM (SELECT f.line AS a, n.line AS b FROM ${paired}) WHERE a IS DISTINCT FROM b`,
+  );
+  if (count(misplaced.n) > 0) {
+    throw new AppError(
+      'INTERNAL',
+      `derived columns: ${count(misplaced.n)} cleaned sessions not paired with their customer`,
+    );
+  }
   await sql.run(`COPY (
-      SELECT * EXCLUDE (line) FROM (${cleanTextSql(SESSIONS_FILE, 'session_features', ['session_duration', 'spend_per_product', 'days_since_last_active'])})
-      ORDER BY line
+      SELECT * EXCLUDE (line) FROM (${cleanTextSql(SESSIONS_FILE, `(SELECT f.*, n.days_since_last_active FROM ${paired})`, ['session_duration', 'spend_per_product', 'days_since_last_active'])})
     ) TO ${lit(`${dir}/sessions_enriched.csv`)} (HEADER, DELIMITER ',')`);
-  await sql.run(`COPY (SELECT ${CUSTOMER_FEATURE_COLUMNS.map(q).join(', ')} FROM customer_features ORDER BY line)
+  await sql.run('DROP TABLE __session_customer');
+  await sql.run(`COPY (SELECT ${CUSTOMER_FEATURE_COLUMNS.map(q).join(', ')} FROM customer_features)
     TO ${lit(`${dir}/customer_features.csv`)} (HEADER, DELIMITER ',')`);
 }

@@ -80,9 +80,41 @@ function pandasDtype(nonNull: number, nulls: number, allInt: unknown, allFloat: 
   return 'str';
 }
 
+/**
+ * Which of `columns` the first rows already show not to be all integers, or not all numbers (pandas'
+ * int64 and float64 tests): one value is enough, so the whole-file test is left out for those.
+ */
+async function failedInSample(
+  sql: Sql,
+  raw: string,
+  columns: string[],
+): Promise<{ notInt: Set<string>; notFloat: Set<string> }> {
+  if (columns.length === 0) return { notInt: new Set(), notFloat: new Set() };
+  const row = await sql.one(
+    `SELECT ${columns
+      .map(
+        (c, i) =>
+          `bool_and(regexp_full_match(${q(c)}, ${INT_RE})) AS i${i}, bool_and(regexp_full_match(${q(c)}, ${FLOAT_RE})) AS f${i}`,
+      )
+      .join(', ')}
+     FROM (SELECT * FROM ${raw} LIMIT ${SAMPLE_ROWS})`,
+  );
+  return {
+    notInt: new Set(columns.filter((_, i) => row[`i${i}`] === false)),
+    notFloat: new Set(columns.filter((_, i) => row[`f${i}`] === false)),
+  };
+}
+
+const SAMPLE_ROWS = 1000;
+
 async function fileQuality(sql: Sql, spec: FileSpec, ds: Dataset): Promise<FileQuality> {
   const cols = spec.columns.map((c) => c.name);
   const raw = `raw_${spec.table}`;
+  const sample = await failedInSample(
+    sql,
+    raw,
+    spec.columns.map((c) => c.name),
+  );
   // What the loader checked need not be scanned for again: an int column that loaded is all integers,
   // a timestamp column is never numeric. Text and float columns are tested as pandas would.
   const parts = spec.columns.flatMap((c) => {
@@ -90,13 +122,13 @@ async function fileQuality(sql: Sql, spec: FileSpec, ds: Dataset): Promise<FileQ
     const isInt =
       c.kind === 'int' && strictlyLoaded
         ? 'TRUE'
-        : c.kind === 'timestamp' && strictlyLoaded
+        : (c.kind === 'timestamp' && strictlyLoaded) || sample.notInt.has(c.name)
           ? 'FALSE'
           : `bool_and(regexp_full_match(${q(c.name)}, ${INT_RE}))`;
     const isFloat =
       (c.kind === 'int' || c.kind === 'float') && strictlyLoaded
         ? 'TRUE'
-        : c.kind === 'timestamp' && strictlyLoaded
+        : (c.kind === 'timestamp' && strictlyLoaded) || sample.notFloat.has(c.name)
           ? 'FALSE'
           : `bool_and(regexp_full_match(${q(c.name)}, ${FLOAT_RE}))`;
     return [
@@ -108,9 +140,16 @@ async function fileQuality(sql: Sql, spec: FileSpec, ds: Dataset): Promise<FileQ
   const stats = await sql.one(
     `SELECT count(*) AS rows, count(DISTINCT ${q(spec.id)}) AS distinct_ids, ${parts.join(', ')} FROM ${raw}`,
   );
-  // Later copies of a row, kept for the cleaning step that drops them (pandas' keep='first').
+  // Later copies of a row, kept for the cleaning step that drops them (pandas' keep='first'). Equal
+  // rows have equal ids, so only rows whose id repeats (or is empty) can be copies: the window, which
+  // sorts what it partitions, runs on those alone (none at all in a file with unique ids).
+  const id = q(spec.id);
+  const uniqueIds =
+    count(stats.distinct_ids) === count(stats[`nn_${spec.id}`]) &&
+    count(stats[`nn_${spec.id}`]) === count(stats.rows);
   await sql.run(
     `CREATE OR REPLACE TEMP TABLE ${duplicateLinesTable(spec.table)} AS SELECT line FROM ${raw}
+     WHERE ${uniqueIds ? 'FALSE' : `${id} IS NULL OR ${id} IN (SELECT ${id} FROM ${raw} GROUP BY ${id} HAVING count(*) > 1)`}
      QUALIFY row_number() OVER (PARTITION BY ${cols.map(q).join(', ')} ORDER BY line) > 1`,
   );
   const duplicates = await sql.one(`SELECT count(*) AS n FROM ${duplicateLinesTable(spec.table)}`);

@@ -38,9 +38,8 @@ function describeSelect(columns: readonly string[]): string {
         `avg(${x}) AS ${q(`${c}|mean`)}`,
         `stddev_samp(${x}) AS ${q(`${c}|std`)}`,
         `min(${x}) AS ${q(`${c}|min`)}`,
-        `quantile_cont(${x}, 0.25) AS ${q(`${c}|25%`)}`,
-        `quantile_cont(${x}, 0.5) AS ${q(`${c}|50%`)}`,
-        `quantile_cont(${x}, 0.75) AS ${q(`${c}|75%`)}`,
+        // One state for the three quartiles: three quantile_cont calls would each keep every value.
+        `quantile_cont(${x}, [0.25, 0.5, 0.75]) AS ${q(`${c}|quartiles`)}`,
         `max(${x}) AS ${q(`${c}|max`)}`,
       ].join(', ');
     })
@@ -50,14 +49,16 @@ function describeSelect(columns: readonly string[]): string {
 function toTable(row: Record<string, unknown>, columns: readonly string[]): DescribeTable {
   const out: DescribeTable = {};
   for (const c of columns) {
+    const quartiles = row[`${c}|quartiles`];
+    const quartile = (i: number): number | null => (Array.isArray(quartiles) ? num(quartiles[i]) : null);
     out[c] = {
       count: count(row[`${c}|count`]),
       mean: num(row[`${c}|mean`]),
       std: num(row[`${c}|std`]),
       min: num(row[`${c}|min`]),
-      '25%': num(row[`${c}|25%`]),
-      '50%': num(row[`${c}|50%`]),
-      '75%': num(row[`${c}|75%`]),
+      '25%': quartile(0),
+      '50%': quartile(1),
+      '75%': quartile(2),
       max: num(row[`${c}|max`]),
     };
   }
@@ -76,17 +77,20 @@ export async function describe(
       by: {},
     };
   }
-  // One pass for the whole relation and each group (GROUPING SETS); rows without a group count overall only.
+  // The whole relation and each group in one pass (GROUPING SETS; rows without a group count overall
+  // only), one column at a time: a quantile keeps all its column's values, so memory stays one column's.
   const g = q(groupBy);
-  const rows = await sql.all(
-    `SELECT grouping(${g}) AS __all, CAST(${g} AS VARCHAR) AS __g, ${describeSelect(columns)} FROM ${relation}
-     GROUP BY GROUPING SETS ((), (${g})) ORDER BY 1 DESC, 2`,
-  );
-  let overall: DescribeTable = {};
+  const overall: DescribeTable = {};
   const by: Record<string, DescribeTable> = {};
-  for (const r of rows) {
-    if (r.__all === 1) overall = toTable(r, columns);
-    else if (typeof r.__g === 'string') by[r.__g] = toTable(r, columns);
+  for (const column of columns) {
+    const rows = await sql.all(
+      `SELECT grouping(${g}) AS __all, CAST(${g} AS VARCHAR) AS __g, ${describeSelect([column])} FROM ${relation}
+       GROUP BY GROUPING SETS ((), (${g})) ORDER BY 1 DESC, 2`,
+    );
+    for (const r of rows) {
+      const table = r.__all === 1 ? overall : typeof r.__g === 'string' ? (by[r.__g] ??= {}) : null;
+      if (table !== null) Object.assign(table, toTable(r, [column]));
+    }
   }
   return { overall, by };
 }

@@ -13,7 +13,10 @@
  *                                 report counts nulls, duplicates and invalid values on these.
  *   customers, sessions           the same rows, same order, typed: ints BIGINT, total_spent DOUBLE,
  *                                 timestamps TIMESTAMPTZ (an ISO date is midnight UTC; a value without
- *                                 an offset is UTC), plus `line`.
+ *                                 an offset is UTC), plus `line`, plus each typed column's original
+ *                                 text as textColumn(name). The raw views are projections of these, so
+ *                                 the file is held once however it is read, and writing cleaned text
+ *                                 back out needs no join.
  *
  * DuckDB's read_csv does all parsing, with explicit column names, a fixed delimiter and strict mode.
  * Values are typed in SQL from the VARCHAR tables rather than by read_csv's own casts because those are
@@ -116,6 +119,11 @@ const KIND_NAME: Record<ColumnKind, string> = {
   float: 'a number',
   timestamp: 'an ISO-8601 date or timestamp',
 };
+
+/** The column of a typed table that keeps a typed (non-text) column's original text. */
+export function textColumn(name: string): string {
+  return `__text_${name}`;
+}
 
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
@@ -268,10 +276,15 @@ async function loadFile(
   } catch (error) {
     throw csvError(path, fileSpec, error);
   }
-  const rawColumn = (c: ColumnSpec): string =>
-    absent.includes(c.name) ? `CAST(NULL AS VARCHAR) AS ${quoteIdent(c.name)}` : quoteIdent(c.name);
+  const rawColumn = (c: ColumnSpec, typedTable: boolean): string => {
+    const q = quoteIdent(c.name);
+    if (typedTable && c.kind !== 'string') return `${quoteIdent(textColumn(c.name))} AS ${q}`;
+    return absent.includes(c.name) ? `CAST(NULL AS VARCHAR) AS ${q}` : q;
+  };
+  // Until the typed table exists the raw view reads the text as loaded; afterwards it reads the copy of
+  // it the typed table keeps, and the loaded text is dropped.
   await connection.run(
-    `CREATE VIEW raw_${spec.table} AS SELECT ${spec.columns.map(rawColumn).join(', ')}, rowid + 2 AS line FROM ${rawStore}`,
+    `CREATE VIEW raw_${spec.table} AS SELECT ${spec.columns.map((c) => rawColumn(c, false)).join(', ')}, rowid + 2 AS line FROM ${rawStore}`,
   );
 
   const typed = present.filter((c) => c.kind !== 'string');
@@ -326,9 +339,17 @@ async function loadFile(
       return `CASE WHEN ${parsableSql(c.kind, c.name)} THEN CAST(${q} AS ${SQL_TYPE[c.kind]}) END AS ${q}`;
     })
     .join(', ');
+  // Every typed column gets its text copy, an absent one as NULL (as the raw view shows it).
+  const texts = spec.columns
+    .filter((c) => c.kind !== 'string')
+    .map((c) => `, ${quoteIdent(c.name)} AS ${quoteIdent(textColumn(c.name))}`)
+    .join('');
+  // No ORDER BY: insertion order is preserved (DuckDB's default), so the typed rows stay in file order.
+  await connection.run(`CREATE TABLE ${spec.table} AS SELECT ${select}, line${texts} FROM raw_${spec.table}`);
   await connection.run(
-    `CREATE TABLE ${spec.table} AS SELECT ${select}, line FROM raw_${spec.table} ORDER BY line`,
+    `CREATE OR REPLACE VIEW raw_${spec.table} AS SELECT ${spec.columns.map((c) => rawColumn(c, true)).join(', ')}, line FROM ${spec.table}`,
   );
+  await connection.run(`DROP TABLE ${rawStore}`);
   for (const name of absent) unparsable[name] = 0;
   return { rows, unparsable, absent };
 }
@@ -380,6 +401,11 @@ async function* streamRows<T>(
   }
 }
 
+/** The contract's columns and `line`, leaving out the text copies a typed table keeps. */
+function columnsOf(spec: FileSpec): string {
+  return [...spec.columns.map((c) => quoteIdent(c.name)), 'line'].join(', ');
+}
+
 const asDate = (v: unknown): Date | null => (v instanceof Date ? v : null);
 const asString = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
@@ -428,32 +454,40 @@ export async function openDataset(dir: string, options: OpenDatasetOptions = {})
         return (await conn.runAndReadAll(sql)).getRowObjectsJS() as T[];
       },
       customers: (table = 'customers') =>
-        streamRows<CustomerRow>(instance, `SELECT * FROM ${quoteIdent(table)} ORDER BY line`, (r) => ({
-          line: Number(r.line),
-          customer_id: asString(r.customer_id),
-          name: asString(r.name),
-          email: asString(r.email),
-          age: toNumber(r.age),
-          gender: asString(r.gender),
-          location: asString(r.location),
-          country: asString(r.country),
-          customer_since: asDate(r.customer_since),
-          churned: toNumber(r.churned),
-        })),
+        streamRows<CustomerRow>(
+          instance,
+          `SELECT ${columnsOf(CUSTOMERS_FILE)} FROM ${quoteIdent(table)} ORDER BY line`,
+          (r) => ({
+            line: Number(r.line),
+            customer_id: asString(r.customer_id),
+            name: asString(r.name),
+            email: asString(r.email),
+            age: toNumber(r.age),
+            gender: asString(r.gender),
+            location: asString(r.location),
+            country: asString(r.country),
+            customer_since: asDate(r.customer_since),
+            churned: toNumber(r.churned),
+          }),
+        ),
       sessions: (table = 'sessions', orderBy = 'line') =>
-        streamRows<SessionRow>(instance, `SELECT * FROM ${quoteIdent(table)} ORDER BY ${orderBy}`, (r) => ({
-          line: Number(r.line),
-          session_id: asString(r.session_id),
-          customer_id: asString(r.customer_id),
-          session_start: asDate(r.session_start),
-          session_end: asDate(r.session_end),
-          pages_viewed: toNumber(r.pages_viewed),
-          products_added_to_cart: toNumber(r.products_added_to_cart),
-          products_purchased: toNumber(r.products_purchased),
-          total_spent: toNumber(r.total_spent),
-          device_type: asString(r.device_type),
-          payment_method: asString(r.payment_method),
-        })),
+        streamRows<SessionRow>(
+          instance,
+          `SELECT ${columnsOf(SESSIONS_FILE)} FROM ${quoteIdent(table)} ORDER BY ${orderBy}`,
+          (r) => ({
+            line: Number(r.line),
+            session_id: asString(r.session_id),
+            customer_id: asString(r.customer_id),
+            session_start: asDate(r.session_start),
+            session_end: asDate(r.session_end),
+            pages_viewed: toNumber(r.pages_viewed),
+            products_added_to_cart: toNumber(r.products_added_to_cart),
+            products_purchased: toNumber(r.products_purchased),
+            total_spent: toNumber(r.total_spent),
+            device_type: asString(r.device_type),
+            payment_method: asString(r.payment_method),
+          }),
+        ),
       close(): void {
         conn.closeSync();
         instance.closeSync();

@@ -14,7 +14,12 @@ const HELP = `usage: npm run cli -- analyze --in DIR --out REPORT [options]
   --model DIR         add the model section from DIR/metrics.json (default: REPORT/model/ if present)
   --memory-limit SIZE DuckDB's memory limit, e.g. 2GB (default ${DEFAULT_MEMORY_LIMIT}); beyond it DuckDB spills
                       to a temporary folder beside REPORT, so memory stays bounded whatever the data size
-  --quiet             print only the closing summary`;
+  --quiet             print only the closing summary
+  --trace-sql         print each SQL statement's duration to stderr (to find the slow step on big data)`;
+
+function traceQuery(sql: string, ms: number): void {
+  process.stderr.write(`sql ${ms.toFixed(0).padStart(7)} ms  ${sql.replace(/\s+/g, ' ').slice(0, 160)}\n`);
+}
 
 export const command: CliCommand = {
   summary: 'data quality, cleaning, derived columns, statistics, charts and an HTML report',
@@ -26,6 +31,7 @@ export const command: CliCommand = {
       model: { type: 'string' },
       'memory-limit': { type: 'string' },
       quiet: { type: 'boolean' },
+      'trace-sql': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help === true) {
@@ -44,6 +50,7 @@ export const command: CliCommand = {
       ...(values.model === undefined ? {} : { modelDir: values.model }),
       ...(values['memory-limit'] === undefined ? {} : { memoryLimit: memoryLimit(values['memory-limit']) }),
       log: values.quiet === true ? null : undefined,
+      ...(values['trace-sql'] === true ? { onQuery: traceQuery } : {}),
     });
     const secs = (performance.now() - started) / 1000;
     const q = report.quality;
