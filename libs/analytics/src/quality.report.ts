@@ -110,11 +110,7 @@ const SAMPLE_ROWS = 1000;
 async function fileQuality(sql: Sql, spec: FileSpec, ds: Dataset): Promise<FileQuality> {
   const cols = spec.columns.map((c) => c.name);
   const raw = `raw_${spec.table}`;
-  const sample = await failedInSample(
-    sql,
-    raw,
-    spec.columns.map((c) => c.name),
-  );
+  const sample = await failedInSample(sql, raw, cols);
   // What the loader checked need not be scanned for again: an int column that loaded is all integers,
   // a timestamp column is never numeric. Text and float columns are tested as pandas would.
   const parts = spec.columns.flatMap((c) => {
