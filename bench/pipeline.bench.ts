@@ -21,7 +21,7 @@ import {
 } from '@churnstream/search';
 // The benchmark drives the generator's own use case, so what it measures is what the generator does.
 
-import { StreamService } from '../apps/generator/src/stream.service';
+import { StreamService } from '@churnstream/replay';
 import { cpuCost, cpuCostJson, readCpu, selfCpuSource } from '../tools/pipeline/cpu.sampler';
 import { LatencySampler } from '../tools/pipeline/latency.sampler';
 import { startIsolatedPipeline } from '../tools/pipeline/isolated.pipeline';

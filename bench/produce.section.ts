@@ -13,7 +13,7 @@ import {
 } from '@churnstream/kafka';
 import { activityEvents } from '@churnstream/simulation';
 // The benchmark drives the generator's own use case, so what it measures is what the generator does.
-import { StreamService } from '../apps/generator/src/stream.service';
+import { StreamService } from '@churnstream/replay';
 import { KAFKA_VERSION } from '../tools/stack/versions';
 
 const root = new URL('../', import.meta.url).pathname;

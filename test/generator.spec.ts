@@ -5,7 +5,7 @@ import { loadConfig } from '@churnstream/config';
 import { ActivityEventSchema, type ActivityEvent, allTopics, topicNames } from '@churnstream/contracts';
 import { EventProducer, createKafka, deleteTopics, ensureTopics, topicSpecs } from '@churnstream/kafka';
 import { activityEvents } from '@churnstream/simulation';
-import { StreamService } from '../apps/generator/src/stream.service';
+import { StreamService } from '@churnstream/replay';
 import { TopicReader, uniqueName } from './support';
 
 describe('generator streaming onto real Kafka', () => {

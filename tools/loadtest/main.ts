@@ -18,8 +18,7 @@ import { EventProducer } from '@churnstream/kafka';
 import { searchIndexNames } from '@churnstream/search';
 import { renderSvg, svgToPng } from '@churnstream/analytics';
 // The load test drives the generator's own use case, so what it measures is what the generator does.
-// eslint-disable-next-line no-restricted-imports
-import { StreamService } from '../../apps/generator/src/stream.service';
+import { StreamService } from '@churnstream/replay';
 import { type CpuCost, cpuCost, cpuCostJson, readCpu, selfCpuSource } from '../pipeline/cpu.sampler';
 import { LatencySampler } from '../pipeline/latency.sampler';
 import { startIsolatedPipeline } from '../pipeline/isolated.pipeline';

@@ -3,7 +3,7 @@ import type { Config } from '@churnstream/config';
 import { type TopicNames, topicNames } from '@churnstream/contracts';
 import type { EventProducer } from '@churnstream/kafka';
 import { CONFIG, ServiceKitModule, eventProducerProvider } from '@churnstream/service-kit';
-import { StreamService } from './stream.service';
+import { StreamService } from '@churnstream/replay';
 
 export const GENERATOR_TOPICS = Symbol('GENERATOR_TOPICS');
 export const GENERATOR_PRODUCER = Symbol('GENERATOR_PRODUCER');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { instantOption, numberOption, parseOptions, usageError } from '@churnstream/cli-options';
 import { scenarioFromJson } from '@churnstream/simulation';
-import type { StreamOptions } from './stream.service';
+import type { StreamOptions } from '@churnstream/replay';
 
 export const GENERATOR_HELP = `usage: generator [options]
   --customers N      customers in the population (default 10000)

@@ -2,11 +2,10 @@ import type { Kafka } from 'kafkajs';
 import type { TopicNames } from '@churnstream/contracts';
 import { AppError } from '@churnstream/errors';
 import { type EventProducer, partitionCount } from '@churnstream/kafka';
-import { type DatasetSource, datasetSource } from '@churnstream/replay';
+import { type DatasetSource, type StreamProgress, StreamService, datasetSource } from '@churnstream/replay';
 import { KAFKA, bootstrapService } from '@churnstream/service-kit';
 import { GENERATOR_HELP, type GeneratorArgs, parseGeneratorArgs } from './generator.options';
 import { GENERATOR_PRODUCER, GENERATOR_TOPICS, GeneratorModule } from './generator.module';
-import { type StreamProgress, StreamService } from './stream.service';
 
 function line(p: StreamProgress): string {
   const pct = p.total > 0 ? ((100 * p.sent) / p.total).toFixed(1) : '0.0';

@@ -1,20 +1,18 @@
 import type { TopicNames } from '@churnstream/contracts';
 import type { EventProducer } from '@churnstream/kafka';
+import { DAY_MS, type GenerateOptions } from '@churnstream/simulation';
 import {
   type ActivitySource,
   type ActivityStreamOptions,
   type StreamProgress,
-  populationSource,
   streamActivity,
-} from '@churnstream/replay';
-import { DAY_MS, type GenerateOptions } from '@churnstream/simulation';
-
-export type { StreamProgress } from '@churnstream/replay';
+} from './activity.stream';
+import { populationSource } from './population.source';
 
 export interface StreamOptions extends Omit<ActivityStreamOptions, 'paceFromMs'> {
   /** The generated population to stream, unless `source` is given. */
   population: GenerateOptions;
-  /** Another activity source (a dataset folder replayed: libs/replay's datasetSource). */
+  /** Another activity source (a dataset folder replayed: datasetSource). */
   source?: ActivitySource;
   tickEveryMs: number;
   /**
@@ -25,7 +23,10 @@ export interface StreamOptions extends Omit<ActivityStreamOptions, 'paceFromMs'>
   warmUpDays?: number;
 }
 
-/** The generator's use case: libs/replay's streamActivity over the population (or the source given). */
+/**
+ * The streaming use case the generator app, the load test and the benches share: streamActivity over
+ * the generated population (or the source given), paced from the end of the warm-up.
+ */
 export class StreamService {
   constructor(
     private readonly producer: EventProducer,

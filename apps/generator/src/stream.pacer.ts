@@ -1,1 +1,0 @@
-export { type Pace, StreamPacer } from '@churnstream/replay';
