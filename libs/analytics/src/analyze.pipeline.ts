@@ -17,16 +17,17 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DEFAULT_CHURN_WINDOW_DAYS } from '@churnstream/churn';
 import { openDataset } from '@churnstream/dataset';
-import { AbsentColumns, type Skipped } from './absent.columns';
+import { AbsentColumns } from './absent.columns';
 import { assertNotEmptied } from './cleaning.empty';
 import { cleanDataset, writeCleanFiles, type CleaningResult } from './cleaning.policy';
 import { renderCharts } from './charts.render';
 import { CUSTOMER_NUMERIC, SESSION_NUMERIC, deriveFeatures, writeFeatureFiles } from './features.derive';
 import { answerQuestions, type Insights } from './insights.questions';
 import { checkAgainstManifest, type ManifestCheck } from './manifest.check';
-import { loadModelSection, type ModelSection } from './model.section';
-import { cleaningPolicy, type PolicyLine } from './quality.rules';
+import { loadModelSection } from './model.section';
+import { cleaningPolicy } from './quality.rules';
 import { assessQuality, type QualityFiles } from './quality.report';
+import type { AnalysisReport, QualityJson } from './analysis.report';
 import { renderHtml } from './report.html';
 import { describe, type GroupedDescribe } from './summary.stats';
 import { Sql, count, type QueryObserver } from './sql.client';
@@ -48,32 +49,6 @@ export interface AnalyzeOptions {
 
 /** Keeps `analyze` of 10M sessions within 4 GB of peak RSS (DuckDB's limit does not bound Node's own heap). */
 export const DEFAULT_MEMORY_LIMIT = '2GB';
-
-export interface QualityJson {
-  files: QualityFiles;
-  cleaning: CleaningResult & { policy: PolicyLine[]; manifest_check: ManifestCheck | null };
-}
-
-export interface AnalysisReport {
-  generated_at: string;
-  input: {
-    dir: string;
-    snapshot_at: string;
-    churn_window_days: number;
-    rows: { customers: number; sessions: number };
-    /** Optional columns the files leave out. */
-    absent: { customers: string[]; sessions: string[] };
-  };
-  quality: QualityJson;
-  label_check: { compared: number; mismatched: number };
-  stats: { customers: GroupedDescribe; sessions: GroupedDescribe };
-  insights: Insights;
-  charts: string[];
-  model: ModelSection | null;
-  /** Statistics, charts and questions left out because the dataset lacks the columns they need. */
-  skipped: Skipped[];
-  timings_ms: Record<string, number>;
-}
 
 async function exists(path: string): Promise<boolean> {
   try {

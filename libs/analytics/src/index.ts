@@ -12,3 +12,4 @@ export * from './sql.client';
 export * from './table.format';
 export * from './absent.columns';
 export * from './cleaning.empty';
+export * from './analysis.report';

@@ -2,7 +2,7 @@
  * REPORT/index.html: one self-contained page (inline CSS, SVG charts inlined, no script, nothing
  * fetched), readable straight from disk.
  */
-import type { AnalysisReport } from './analyze.pipeline';
+import type { AnalysisReport } from './analysis.report';
 import type { Chart } from './charts.render';
 import type { GroupedDescribe } from './summary.stats';
 import { fmtNumber, type Cell } from './table.format';
