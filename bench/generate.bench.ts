@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { produceComparison } from './produce.section';
 import { faker } from '@faker-js/faker';
 import { DEVICE_TYPES, GENDERS, PAYMENT_METHODS } from '@churnstream/contracts';
-import { isChurned } from '@churnstream/churn';
+import { DAY_MS, isChurned } from '@churnstream/churn';
 import { writeBatchDataset, FileSink } from '@churnstream/dataset-writer';
 import {
   CUSTOMER_COLUMNS,
@@ -24,8 +24,6 @@ import {
   generatePopulation,
 } from '@churnstream/simulation';
 import { JSON_OPTION, printJson, type Benchmark } from './benchmark';
-
-const DAY_MS = 86_400_000;
 
 /** The naive generator: a Faker call for every field of every record, written as CSV. */
 function naive(

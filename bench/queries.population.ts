@@ -10,6 +10,7 @@ import {
   PAYMENT_METHODS,
   type SessionEnded,
 } from '@churnstream/contracts';
+import { DAY_MS } from '@churnstream/churn';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -24,7 +25,6 @@ function rng(seed: number): () => number {
 
 const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'ES', 'IT', 'NL', 'SE', 'PL', 'BR', 'IN', 'JP', 'CA', 'AU'];
 const START = Date.parse('2025-01-01T00:00:00.000Z');
-const DAY = 86_400_000;
 
 type PopulationEvent = SessionEnded | ChurnScore;
 
@@ -32,10 +32,10 @@ type PopulationEvent = SessionEnded | ChurnScore;
 export function* syntheticPopulation(customers: number, seed = 42): Generator<PopulationEvent> {
   const random = rng(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-  const snapshot = START + 365 * DAY;
+  const snapshot = START + 365 * DAY_MS;
   for (let c = 0; c < customers; c++) {
     const id = `C${String(c).padStart(7, '0')}`;
-    const since = START + Math.floor(random() * 200 * DAY);
+    const since = START + Math.floor(random() * 200 * DAY_MS);
     const profile = {
       customer_id: id,
       name: `Customer ${c}`,
@@ -87,7 +87,7 @@ export function* syntheticPopulation(customers: number, seed = 42): Generator<Po
         },
       };
     }
-    const churned = snapshot - (lastPurchase ?? since) >= 60 * DAY;
+    const churned = snapshot - (lastPurchase ?? since) >= 60 * DAY_MS;
     const watermark = new Date(snapshot).toISOString();
     const p = Math.min(1, Math.max(0, (churned ? 0.6 : 0.2) + (random() - 0.5) * 0.4));
     yield {

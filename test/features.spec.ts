@@ -6,6 +6,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { loadConfig } from '@churnstream/config';
+import { DAY_MS } from '@churnstream/churn';
 import { createHash } from 'node:crypto';
 import {
   type ActivityEvent,
@@ -29,8 +30,7 @@ import { METRICS, type ServiceMetrics } from '@churnstream/service-kit';
 import { FeaturesModule } from '../apps/features/src/features.module';
 import { TopicReader, registered, session, tick, uniqueName } from './support';
 
-const DAY = 86_400_000;
-const at = (iso: string, days = 0) => new Date(Date.parse(iso) + days * DAY).toISOString();
+const at = (iso: string, days = 0) => new Date(Date.parse(iso) + days * DAY_MS).toISOString();
 
 describe('features service (real Kafka and Redis)', () => {
   const prefix = uniqueName('features');

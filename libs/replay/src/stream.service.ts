@@ -1,6 +1,7 @@
 import type { TopicNames } from '@churnstream/contracts';
 import type { EventProducer } from '@churnstream/kafka';
-import { DAY_MS, type GenerateOptions } from '@churnstream/simulation';
+import { DAY_MS } from '@churnstream/churn';
+import type { GenerateOptions } from '@churnstream/simulation';
 import {
   type ActivitySource,
   type ActivityStreamOptions,

@@ -8,13 +8,13 @@
  * Every function writes at `at` and returns the offset after what it wrote; callers reserve room
  * first (see the MAX_*_BYTES bounds). Pure: no I/O.
  */
+import { DAY_MS } from '@churnstream/churn';
 import { DEVICE_TYPES, PAYMENT_METHODS } from '@churnstream/contracts';
 import { NO_PAYMENT, type SessionDraw } from './session.stream';
 
 const ZERO = 48;
 const COMMA = 44;
 const NEWLINE = 10;
-const DAY_MS = 86_400_000;
 /** 10000-01-01: from there ISO years take six digits (and negative years a sign). */
 const MAX_FAST_MS = 253_402_300_800_000;
 

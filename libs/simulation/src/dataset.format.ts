@@ -3,7 +3,7 @@
  * A row is the CSV view (an empty string is a missing value); NDJSON types each column from the same
  * row, so both formats carry exactly the same records, clean or dirty. Pure: no I/O.
  */
-import { isChurned } from '@churnstream/churn';
+import { DAY_MS, isChurned } from '@churnstream/churn';
 import type { CustomerRecord, SessionRecord } from './population.model';
 import type { TruthRecord } from './truth.model';
 
@@ -57,7 +57,6 @@ export const CUSTOMER_COLUMNS = columns(Object.keys(CUSTOMER_COL));
 export const SESSION_COLUMNS = columns(Object.keys(SESSION_COL));
 export const TRUTH_COLUMNS = columns(['customer_id', 'true_churned', 'true_churn_date', 'churn_probability']);
 
-const DAY_MS = 86_400_000;
 const MAX_FAST_MS = 253_402_300_800_000; // 10000-01-01: beyond it ISO years take six digits
 const PAD2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEVICE_TYPES, GENDERS, PAYMENT_METHODS } from '@churnstream/contracts';
-import { DAY_MS, Population, generatePopulation, type SessionRecord } from './population.model';
+import { DAY_MS } from '@churnstream/churn';
+import { Population, generatePopulation, type SessionRecord } from './population.model';
 import { sessionStream } from './session.stream';
 import { churnedLabel } from './dataset.format';
 

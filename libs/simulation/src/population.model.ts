@@ -17,7 +17,7 @@
  */
 import { CHURN_WINDOW_DAYS, DEVICE_TYPES, GENDERS, PAYMENT_METHODS } from '@churnstream/contracts';
 import type { DeviceType, Gender, PaymentMethod } from '@churnstream/contracts';
-import type { SessionFacts } from '@churnstream/churn';
+import { DAY_MS, type SessionFacts } from '@churnstream/churn';
 import { AppError } from '@churnstream/errors';
 import { ActivityClock } from './activity.clock';
 import { buildLocalePools, emailPart, type LocalePool } from './locale.pools';
@@ -34,7 +34,6 @@ export const DEFAULT_GENERATE_OPTIONS = {
   snapshotAt: DEFAULT_SNAPSHOT_AT,
 } as const;
 
-export const DAY_MS = 86_400_000;
 /** Zero padding by length: faster than padStart on the hot path of session ids. */
 const ZEROS = Array.from({ length: 16 }, (_, i) => '0'.repeat(i));
 
