@@ -44,7 +44,7 @@ describe('ChurnModel', () => {
   it('scores the blend of its forest and its regression, and a forest-only artifact as its forest', () => {
     assert.ok(blend !== undefined);
     for (const e of framed.examples) {
-      const lr = rfmProbabilities(blend.logistic, [e.features])[0] ?? Number.NaN;
+      const lr: number = rfmProbabilities(blend.logistic, [e.features])[0] ?? Number.NaN;
       assert.equal(
         blended.probability(e.features),
         blendProbability(0.5, forest.probability(e.features), lr),

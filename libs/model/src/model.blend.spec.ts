@@ -18,7 +18,9 @@ describe('blendProbability', () => {
     const forest = [0.12, 0.5, 0.93, 1 / 7];
     const logistic = [0.4, 0.61, 0.2, 2 / 3];
     const many = blendProbabilities(0.3, forest, logistic);
-    forest.forEach((f, i) => assert.equal(many[i], blendProbability(0.3, f, logistic[i] ?? 0)));
+    forest.forEach((f, i) => {
+      assert.equal(many[i], blendProbability(0.3, f, logistic[i] ?? 0));
+    });
   });
 });
 

@@ -324,7 +324,11 @@ export function trainModel(
     forest.fit(
       rows.map(select),
       rows.map((e) => e.label),
-      progress === undefined ? undefined : (done, trees) => progress(round * trees + done, fits * trees),
+      progress === undefined
+        ? undefined
+        : (done, trees) => {
+            progress(round * trees + done, fits * trees);
+          },
     );
     return forest;
   };

@@ -26,7 +26,7 @@ const inputCount = RFM_INPUTS.length;
 
 export const RfmLogisticSchema = z.object({
   inputs: z.array(z.string()).refine((a) => a.join() === RFM_INPUTS.join(), {
-    message: `expected the inputs [${RFM_INPUTS.join(', ')}]`,
+    error: `expected the inputs [${RFM_INPUTS.join(', ')}]`,
   }),
   mean: z.array(finite).length(inputCount),
   scale: z.array(finite.refine((s) => s > 0, 'expected a positive scale')).length(inputCount),
