@@ -1,7 +1,9 @@
 /**
  * The scoring library: a loaded model scores a feature vector, or a CustomerAggregate as of an instant
  * through the same `customerFeatures` training used. Pure and synchronous; one customer costs one walk
- * down each tree (microseconds), so the live scorer and the batch `score` command share it as is.
+ * down each tree and the regression's dot product (microseconds), so the live scorer and the batch
+ * `score` command share it as is. Every path goes through `blendProbability`, so one row, many rows
+ * and the aggregates give the same number bit for bit.
  */
 import {
   customerFeatures,
@@ -12,6 +14,8 @@ import {
 import { AppError } from '@churnstream/errors';
 import { loadEngine, type ForestEngine } from '@churnstream/forest';
 import type { ModelArtifact } from './model.artifact';
+import { blendProbabilities, blendProbability } from './model.blend';
+import { rfmProbabilities } from './rfm.logistic';
 
 export interface ChurnPrediction {
   churn_probability: number;
@@ -68,21 +72,35 @@ export function modelFromArtifact(artifact: ModelArtifact, source = 'model.json'
   const threshold = artifact.threshold;
   const all = indices.length === FEATURE_NAMES.length;
   const select = (row: readonly number[]): readonly number[] => (all ? row : indices.map((i) => row[i] ?? 0));
+  const blend = artifact.blend;
+  // A format 1 artifact is its forest alone.
+  const one = (row: readonly number[]): number => {
+    const forest = engine.predictRow(select(row));
+    return blend === undefined
+      ? forest
+      : blendProbability(blend.forest_weight, forest, rfmProbabilities(blend.logistic, [row])[0] ?? 0);
+  };
+  const many = (rows: readonly (readonly number[])[]): Float64Array => {
+    const forest = engine.predictProba(all ? rows : rows.map(select));
+    return blend === undefined
+      ? forest
+      : blendProbabilities(blend.forest_weight, forest, rfmProbabilities(blend.logistic, rows));
+  };
   return {
     version: artifact.version,
     threshold,
     features: artifact.features,
     artifact,
-    probability: (features) => engine.predictRow(select(features)),
-    probabilities: (rows) => engine.predictProba(all ? rows : rows.map(select)),
+    probability: one,
+    probabilities: many,
     scoreAggregate(agg, asOfMs) {
-      const p = engine.predictRow(select(customerFeatures(agg, asOfMs)));
+      const p = one(customerFeatures(agg, asOfMs));
       return { churn_probability: p, churn_predicted: p >= threshold };
     },
     scoreAggregates(items) {
       if (items.length === 0) return [];
-      const rows = items.map((item) => select(customerFeatures(item.aggregate, item.asOfMs)));
-      return Array.from(engine.predictProba(rows), (p) => ({
+      const rows = items.map((item) => customerFeatures(item.aggregate, item.asOfMs));
+      return Array.from(many(rows), (p) => ({
         churn_probability: p,
         churn_predicted: p >= threshold,
       }));

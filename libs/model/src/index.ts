@@ -6,3 +6,5 @@ export * from './model.training';
 export * from './model.loader';
 export * from './drift.reference';
 export * from './aggregate.mapper';
+export * from './rfm.logistic';
+export * from './model.blend';

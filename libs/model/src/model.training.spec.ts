@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FEATURE_NAMES } from '@churnstream/churn';
+import { DAY_MS, FEATURE_NAMES } from '@churnstream/churn';
 import { parseArtifact } from './model.artifact';
 import { modelFromArtifact } from './churn.scorer';
 import { FIXTURE_SNAPSHOT, syntheticShop } from './model.fixture';
@@ -57,5 +57,39 @@ describe('trainModel', () => {
     const flagged = seed.metrics.leakage_warnings.map((w) => w.feature);
     assert.ok(flagged.includes('days_since_last_purchase') && flagged.includes('days_since_last_active'));
     assert.ok(!result.metrics.leakage_warnings.some((w) => w.feature === 'days_since_last_active'));
+  });
+
+  it('chooses the blend weight on training rows only: the test labels cannot move it', () => {
+    const frame = (days: number) =>
+      buildExamples(
+        'predictive',
+        shop.customers,
+        shop.sessions,
+        FIXTURE_SNAPSHOT,
+        60,
+        FIXTURE_SNAPSHOT - days * DAY_MS,
+      );
+    const [test, training, inner] = [frame(60), frame(120), frame(180)];
+    const flipped = {
+      ...test,
+      examples: test.examples.map((e) => ({ ...e, label: e.label === 1 ? (0 as const) : (1 as const) })),
+    };
+    const a = trainModel(training, null, options, undefined, test, inner);
+    const b = trainModel(training, null, options, undefined, flipped, inner);
+    assert.match(a.metrics.blend.chosen_on, /^out of time, on training data only/);
+    assert.equal(a.metrics.blend.inner_roc_auc.length, 11);
+    assert.deepEqual(a.artifact.blend, b.artifact.blend);
+    assert.notEqual(a.metrics.roc_auc, b.metrics.roc_auc);
+    // Without the earlier framing, a random share of the training customers decides.
+    const random = trainModel(training, null, options, undefined, test);
+    assert.match(random.metrics.blend.chosen_on, /^a stratified random 0.2 of the training customers/);
+  });
+
+  it('reports the forest alone beside the model, and is the forest alone at weight 1', () => {
+    assert.equal(result.artifact.blend?.forest_weight, result.metrics.blend.forest_weight);
+    const forest = trainModel(framed, null, { ...options, blendWeight: 1 });
+    assert.equal(forest.metrics.roc_auc, forest.metrics.forest_roc_auc);
+    assert.equal(forest.metrics.blend.chosen_on, 'given (--blend-weight)');
+    assert.equal(forest.metrics.forest_roc_auc, result.metrics.forest_roc_auc);
   });
 });

@@ -1,20 +1,19 @@
 /**
  * The train use case, pure: split the examples (customers at random, or out of time: a later framing
- * as the test set), drop the features that are missing from the source or constant, fit the chosen
- * engine, evaluate it on the held-out rows beside two baselines on the same rows (recency alone, and a
- * logistic regression on recency, frequency and monetary value), and assemble the artifact,
- * metrics.json and the two CSVs. The CLI command only reads the dataset, calls this and writes the
+ * as the test set), drop the features that are missing from the source or constant, choose the blend
+ * of forest and RFM logistic regression on an inner split of the training rows (model.blend.ts), fit
+ * both on all training rows, evaluate the blend on the held-out rows beside the forest alone and two
+ * baselines on the same rows (recency alone, and the RFM logistic regression), and assemble the
+ * artifact, metrics.json and the two CSVs. The CLI command only reads the dataset, calls this and writes the
  * files, so tests can run the whole pipeline in memory.
  */
 import { createHash } from 'node:crypto';
 import { FEATURE_NAMES, FEATURES_VERSION, MISSING_AGE, RECENCY_FEATURES } from '@churnstream/churn';
 import { AppError } from '@churnstream/errors';
-import { createEngine, type EngineName, type ProgressFn } from '@churnstream/forest';
+import { createEngine, type EngineName, type ForestEngine, type ProgressFn } from '@churnstream/forest';
 import {
   averagePrecision,
   brierScore,
-  fitLogistic,
-  predictLogistic,
   classificationReport,
   confusionMatrix,
   formatClassificationReport,
@@ -28,6 +27,8 @@ import {
 import { ARTIFACT_FORMAT, modelVersion, type ModelArtifact } from './model.artifact';
 import { driftReference } from './drift.reference';
 import { stratifiedSplit } from './dataset.split';
+import { blendProbabilities, chooseBlendWeight, type Blend } from './model.blend';
+import { fitRfmLogistic, rfmProbabilities, RFM_INPUTS, type RfmLogistic } from './rfm.logistic';
 import type { Example, FramingResult } from './model.framing';
 
 export interface TrainOptions {
@@ -47,6 +48,8 @@ export interface TrainOptions {
   absentColumns?: readonly string[];
   /** Test rows permutation importance is computed on, a seeded sample when the test set is larger. */
   importanceRows: number;
+  /** The forest's share of the blend: 'auto' measures it on an inner split of the training rows. */
+  blendWeight: 'auto' | number;
   progress?: ProgressFn;
 }
 
@@ -66,6 +69,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   maxDepth: null,
   maxFeatures: 'sqrt',
   importanceRows: 2000,
+  blendWeight: 'auto',
 };
 
 /** The source column each feature is computed from, when that column is optional. */
@@ -111,25 +115,15 @@ export interface BaselineMetrics {
 }
 
 const RECENCY = FEATURE_NAMES.indexOf('days_since_last_purchase');
-const FREQUENCY = FEATURE_NAMES.indexOf('session_count');
-const MONETARY = FEATURE_NAMES.indexOf('total_spent');
 
-const rfm = (e: Example): number[] => [
-  e.features[RECENCY] ?? 0,
-  Math.log1p(e.features[FREQUENCY] ?? 0),
-  Math.log1p(e.features[MONETARY] ?? 0),
-];
-
-/** The honest baselines, on the test rows the forest is scored on. */
-export function baselines(train: readonly Example[], test: readonly Example[]): BaselineMetrics[] {
+/** The honest baselines, on the test rows the model is scored on; `logistic` is fitted on the training rows. */
+export function baselines(test: readonly Example[], logistic: RfmLogistic): BaselineMetrics[] {
   const yTest = test.map((e) => e.label);
   const recency = test.map((e) => e.features[RECENCY] ?? 0);
-  const logistic = fitLogistic(
-    train.map(rfm),
-    train.map((e) => e.label),
-    { l2: 1 },
+  const lr = rfmProbabilities(
+    logistic,
+    test.map((e) => e.features),
   );
-  const lr = predictLogistic(logistic, test.map(rfm));
   return [
     {
       name: 'recency alone',
@@ -139,7 +133,7 @@ export function baselines(train: readonly Example[], test: readonly Example[]): 
     },
     {
       name: 'RFM logistic regression',
-      features: ['days_since_last_purchase', 'log1p(session_count)', 'log1p(total_spent)'],
+      features: [...RFM_INPUTS],
       roc_auc: rocAuc(yTest, lr),
       pr_auc: averagePrecision(yTest, lr),
     },
@@ -161,9 +155,15 @@ export interface ModelMetrics {
   version: string;
   features: string[];
   threshold: number;
+  /** The deployed model: the blend of forest and RFM logistic regression. */
   roc_auc: number;
   pr_auc: number;
   brier: number;
+  /** The forest alone on the same test rows. */
+  forest_roc_auc: number;
+  forest_pr_auc: number;
+  /** The forest's weight in the blend and how it was chosen (never on test rows). */
+  blend: { forest_weight: number; chosen_on: string; inner_roc_auc: Blend['inner_roc_auc'] };
   /** truth.csv's churn_probability scored against the same test labels: the best any model could do. */
   oracle_roc_auc: number | null;
   oracle_pr_auc: number | null;
@@ -206,9 +206,9 @@ export interface ModelMetrics {
   dropped_features: DroppedFeature[];
   baselines: BaselineMetrics[];
   best_baseline: BaselineMetrics;
-  /** The forest's ROC AUC minus the best baseline's. */
+  /** The model's ROC AUC minus the best baseline's. */
   margin_over_best_baseline: number;
-  /** One line: does the forest earn its place over the baselines? */
+  /** One line: does the model earn its place over the baselines? */
   verdict: string;
 }
 
@@ -258,6 +258,9 @@ export function leakageWarnings(framed: FramingResult): LeakageWarning[] {
 /**
  * `testFramed`, when given, is the out-of-time test set: every example of `framed` trains, and the
  * examples of the later framing test. Otherwise customers are split at random, stratified.
+ * `innerFramed`, with `testFramed`, is the framing one step before `framed`: the blend weight is then
+ * chosen out of time too, fitted on it and validated on `framed`. Without it the weight is chosen on
+ * a stratified random share of the training customers.
  */
 export function trainModel(
   framed: FramingResult,
@@ -265,6 +268,7 @@ export function trainModel(
   options: TrainOptions = DEFAULT_TRAIN_OPTIONS,
   now: () => number = () => performance.now(),
   testFramed?: FramingResult,
+  innerFramed?: FramingResult,
 ): TrainResult {
   let train: Example[];
   let test: Example[];
@@ -306,32 +310,92 @@ export function trainModel(
   const keptNames = kept.map((f) => FEATURE_NAMES[f] ?? String(f));
   const select = (e: Example): number[] => kept.map((f) => e.features[f] ?? 0);
 
-  const engine = createEngine(options.engine, {
-    trees: options.trees,
-    seed: options.seed,
-    minSamplesLeaf: options.minSamplesLeaf,
-    maxDepth: options.maxDepth,
-    maxFeatures: options.maxFeatures,
-  });
+  const inner = innerSplit(train, framed, options, innerFramed);
+  const fits = options.blendWeight === 'auto' && inner !== null ? 2 : 1;
+  const fitForest = (rows: readonly Example[], round: number): ForestEngine => {
+    const forest = createEngine(options.engine, {
+      trees: options.trees,
+      seed: options.seed,
+      minSamplesLeaf: options.minSamplesLeaf,
+      maxDepth: options.maxDepth,
+      maxFeatures: options.maxFeatures,
+    });
+    const progress = options.progress;
+    forest.fit(
+      rows.map(select),
+      rows.map((e) => e.label),
+      progress === undefined
+        ? undefined
+        : (done, trees) => {
+            progress(round * trees + done, fits * trees);
+          },
+    );
+    return forest;
+  };
   const started = now();
-  engine.fit(
-    train.map(select),
+  let choice: { forest_weight: number; chosen_on: string; inner_roc_auc: Blend['inner_roc_auc'] };
+  if (options.blendWeight !== 'auto') {
+    choice = { forest_weight: options.blendWeight, chosen_on: 'given (--blend-weight)', inner_roc_auc: [] };
+  } else if (inner === null) {
+    choice = {
+      forest_weight: 1,
+      chosen_on: 'too few training customers for an inner split: the forest alone',
+      inner_roc_auc: [],
+    };
+  } else {
+    const innerForest = fitForest(inner.train, 0);
+    const innerLogistic = fitRfmLogistic(
+      inner.train.map((e) => e.features),
+      inner.train.map((e) => e.label),
+    );
+    const made = chooseBlendWeight(
+      inner.validation.map((e) => e.label),
+      innerForest.predictProba(inner.validation.map(select)),
+      rfmProbabilities(
+        innerLogistic,
+        inner.validation.map((e) => e.features),
+      ),
+    );
+    choice = {
+      forest_weight: made.forestWeight,
+      chosen_on: inner.description,
+      inner_roc_auc: made.innerRocAuc,
+    };
+  }
+  const engine = fitForest(train, fits - 1);
+  const logistic = fitRfmLogistic(
+    train.map((e) => e.features),
     train.map((e) => e.label),
-    options.progress,
   );
   const trainSeconds = (now() - started) / 1000;
+  const w = choice.forest_weight;
+  // Rows are whole customerFeatures vectors: the forest reads its kept features, the regression its three.
+  const modelProba = (rows: readonly (readonly number[])[]): Float64Array =>
+    blendProbabilities(
+      w,
+      engine.predictProba(rows.map((r) => kept.map((f) => r[f] ?? 0))),
+      rfmProbabilities(logistic, rows),
+    );
 
   const Xtest = test.map(select);
   const yTest = test.map((e) => e.label);
-  const yProb = engine.predictProba(Xtest);
+  const forestProb = engine.predictProba(Xtest);
+  const yProb = blendProbabilities(
+    w,
+    forestProb,
+    rfmProbabilities(
+      logistic,
+      test.map((e) => e.features),
+    ),
+  );
   const yPred = predictLabels(yProb, options.threshold);
   const report = classificationReport(yTest, yPred);
   const truthScores = truth === null ? null : test.map((e) => truth.get(e.customer_id) ?? Number.NaN);
   const oracleUsable = truthScores !== null && truthScores.every(Number.isFinite);
   const importance = permutationImportance({
-    X: Xtest,
+    X: test.map((e) => e.features),
     y: yTest,
-    predict: (X) => engine.predictProba(X),
+    predict: modelProba,
     score: rocAuc,
     repeats: options.importanceRepeats,
     seed: options.seed,
@@ -339,31 +403,38 @@ export function trainModel(
   });
 
   const rate = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-  const rocAucForest = rocAuc(yTest, yProb);
-  const baselineMetrics = baselines(train, test);
+  const rocAucModel = rocAuc(yTest, yProb);
+  const baselineMetrics = baselines(test, logistic);
   const best = baselineMetrics.reduce((a, b) => (b.roc_auc > a.roc_auc ? b : a));
-  const margin = rocAucForest - best.roc_auc;
+  const margin = rocAucModel - best.roc_auc;
+  const name = `the model (forest weight ${w.toFixed(1)}, RFM logistic regression ${(1 - w).toFixed(1)}; ROC AUC ${rocAucModel.toFixed(4)})`;
   const verdict =
-    margin >= 0
-      ? `the forest (ROC AUC ${rocAucForest.toFixed(3)}) beats the best baseline, ${best.name} (${best.roc_auc.toFixed(3)}), by ${margin.toFixed(3)}`
-      : `WARNING: the forest (ROC AUC ${rocAucForest.toFixed(3)}) does NOT beat the best baseline, ${best.name} ` +
-        `(${best.roc_auc.toFixed(3)}): deploy the baseline, or regularise the forest more (--min-samples-leaf)`;
+    w === 0
+      ? `the model is the RFM logistic regression alone (ROC AUC ${rocAucModel.toFixed(4)}): the forest added nothing on the inner split; best baseline ${best.name} (${best.roc_auc.toFixed(4)})`
+      : margin > 0
+        ? `${name} beats the best baseline, ${best.name} (${best.roc_auc.toFixed(4)}), by ${margin.toFixed(4)}`
+        : `WARNING: ${name} does NOT beat the best baseline, ${best.name} (${best.roc_auc.toFixed(4)}): ` +
+          `deploy the baseline, or regularise the forest more (--min-samples-leaf)`;
   const metrics: ModelMetrics = {
     framing: framed.framing,
     engine: options.engine,
     version,
     features: keptNames,
     threshold: options.threshold,
-    roc_auc: rocAucForest,
+    roc_auc: rocAucModel,
     pr_auc: averagePrecision(yTest, yProb),
     brier: brierScore(yTest, yProb),
+    forest_roc_auc: rocAuc(yTest, forestProb),
+    forest_pr_auc: averagePrecision(yTest, forestProb),
+    blend: choice,
     oracle_roc_auc: oracleUsable ? rocAuc(yTest, truthScores) : null,
     oracle_pr_auc: oracleUsable ? averagePrecision(yTest, truthScores) : null,
     oracle_target: 'P(no purchase in (snapshot_at - 60 days, snapshot_at]): the predictive label',
     confusion_matrix: confusionMatrix(yTest, yPred),
     feature_importance: importance
+      .filter((imp) => kept.includes(imp.feature))
       .map((imp) => ({
-        feature: keptNames[imp.feature] ?? String(imp.feature),
+        feature: FEATURE_NAMES[imp.feature] ?? String(imp.feature),
         importance: imp.mean,
         std: imp.std,
       }))
@@ -450,6 +521,8 @@ export function trainModel(
       brier: metrics.brier,
       oracle_roc_auc: metrics.oracle_roc_auc,
       accuracy: report.accuracy,
+      forest_roc_auc: metrics.forest_roc_auc,
+      forest_weight: w,
       ...Object.fromEntries(baselineMetrics.map((b) => [`baseline ${b.name} roc_auc`, b.roc_auc])),
     },
     reference: driftReference(
@@ -458,6 +531,7 @@ export function trainModel(
       yProb,
     ),
     forest: engine.toJSON(),
+    blend: { ...choice, logistic },
   };
 
   const predictionsCsv =
@@ -466,4 +540,39 @@ export function trainModel(
     '\n';
 
   return { artifact, metrics, datasetCsv, predictionsCsv, reportText: formatClassificationReport(report) };
+}
+
+/**
+ * The inner split the blend weight is chosen on, from training rows only: out of time when the framing
+ * before the training one is given (and has customers), else a stratified random share of the
+ * training customers with the next seed. Null when either side would be empty.
+ */
+function innerSplit(
+  train: readonly Example[],
+  framed: FramingResult,
+  options: TrainOptions,
+  innerFramed: FramingResult | undefined,
+): { train: Example[]; validation: Example[]; description: string } | null {
+  if (innerFramed !== undefined && innerFramed.examples.length > 0) {
+    return {
+      train: innerFramed.examples,
+      validation: [...train],
+      description:
+        `out of time, on training data only: fitted on the framing at ${iso(innerFramed.asOfMs)}, ` +
+        `validated on the training framing at ${iso(framed.asOfMs)}`,
+    };
+  }
+  const isValidation = stratifiedSplit(
+    train.map((e) => e.label),
+    options.testSize,
+    options.seed + 1,
+  );
+  const inner = train.filter((_, i) => isValidation[i] !== true);
+  const validation = train.filter((_, i) => isValidation[i] === true);
+  if (inner.length === 0 || validation.length === 0) return null;
+  return {
+    train: inner,
+    validation,
+    description: `a stratified random ${options.testSize} of the training customers (seed ${options.seed + 1})`,
+  };
 }

@@ -1,5 +1,6 @@
 /**
- * `train`: reads a dataset folder, frames it (predictive by default), trains a random forest and
+ * `train`: reads a dataset folder, frames it (predictive by default), trains the model (a random
+ * forest blended with an RFM logistic regression, the weight measured on the training rows) and
  * writes model.json, metrics.json, dataset.csv and test_predictions.csv to MODELDIR. The work is
  * libs/model's `trainModel`; this command parses options, reads and writes files and reports.
  */
@@ -46,13 +47,19 @@ framing (predictive):
                         out-of-time: train on the framing at --train-cutoff, test on the one at --cutoff
   --train-cutoff ISO    with out-of-time: the training framing's cutoff (default cutoff - horizon)
 
+model:
+  --blend-weight W      the forest's share of the model, the rest is the RFM logistic regression:
+                        auto (default) tries 0, 0.1, .., 1 on an inner split of the training customers
+                        (with out-of-time: trained one framing earlier, validated on the training
+                        framing) and keeps the best; a number fixes it (1 = the forest alone)
+
 forest regularisation (engine ours):
   --min-samples-leaf N  fewest training customers in a leaf (default ${DEFAULT_TRAIN_OPTIONS.minSamplesLeaf})
   --max-depth N         deepest a tree grows (default none: leaves stop it)
   --max-features F      features tried per split: sqrt | all | a count (default ${String(DEFAULT_TRAIN_OPTIONS.maxFeatures)})
 
-metrics.json and the report compare the forest with recency alone and an RFM logistic regression on
-the same test rows, and say so first when the forest does not beat them.`;
+metrics.json and the report compare the model and the forest alone with recency alone and the RFM
+logistic regression on the same test rows, and say so first when the model does not beat them.`;
 
 function progressLine(): (done: number, total: number) => void {
   let started: number | null = null;
@@ -73,6 +80,7 @@ function progressLine(): (done: number, total: number) => void {
 }
 
 const f3 = (x: number | null): string => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(3));
+const f4 = (x: number | null): string => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(4));
 
 export const command: CliCommand = {
   summary: 'train the churn random forest and write model.json, metrics.json and the evaluation CSVs',
@@ -94,6 +102,7 @@ export const command: CliCommand = {
       'min-samples-leaf': { type: 'string' },
       'max-depth': { type: 'string' },
       'max-features': { type: 'string' },
+      'blend-weight': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help === true) {
@@ -123,6 +132,10 @@ export const command: CliCommand = {
         DEFAULT_TRAIN_OPTIONS.threshold,
       ),
     };
+    const blendWeight =
+      values['blend-weight'] === undefined || values['blend-weight'] === 'auto'
+        ? ('auto' as const)
+        : (numberOption('blend-weight', values['blend-weight'], { min: 0, max: 1 }) ?? ('auto' as const));
     const maxFeatures = values['max-features'];
     const regularisation = {
       minSamplesLeaf: numberOption(
@@ -189,10 +202,29 @@ export const command: CliCommand = {
         `--train-cutoff: the training labels (to ${new Date(framed.labelEndMs).toISOString()}) would reach past the test cutoff ${new Date(testFramed.asOfMs).toISOString()}`,
       );
     }
+    // The blend weight is chosen out of time as well when the history holds a framing before the
+    // training one; otherwise trainModel falls back to a random share of the training customers.
+    let innerFramed: FramingResult | undefined;
+    if (testFramed !== undefined && blendWeight === 'auto') {
+      const innerCutoffMs = framed.asOfMs - (testFramed.asOfMs - framed.asOfMs);
+      const inner = buildExamples(
+        framing,
+        input.customers,
+        input.sessions,
+        input.snapshotAtMs,
+        horizonDays,
+        innerCutoffMs,
+      );
+      if (inner.labelEndMs <= framed.asOfMs && inner.examples.length > 0) innerFramed = inner;
+    }
     const readSecs = (performance.now() - started) / 1000;
     process.stderr.write(
       `train: ${framed.examples.length.toLocaleString('en')} customers framed (${framing}, as of ` +
-        `${new Date(framed.asOfMs).toISOString()}) in ${readSecs.toFixed(1)}s; fitting ${options.trees} trees (${engine})\n`,
+        `${new Date(framed.asOfMs).toISOString()}) in ${readSecs.toFixed(1)}s; fitting ${options.trees} trees (${engine})` +
+        (blendWeight === 'auto'
+          ? ' twice: on the inner split for the blend weight, then on all training rows'
+          : '') +
+        '\n',
     );
     const modelStarted = performance.now();
     const result = trainModel(
@@ -201,11 +233,13 @@ export const command: CliCommand = {
       {
         ...options,
         ...regularisation,
+        blendWeight,
         absentColumns: [...input.absent.customers, ...input.absent.sessions],
         progress: progressLine(),
       },
       undefined,
       testFramed,
+      innerFramed,
     );
     const modelSecs = (performance.now() - modelStarted) / 1000;
     const { metrics, artifact } = result;
@@ -229,9 +263,15 @@ export const command: CliCommand = {
     const lines = [
       '',
       `train: ${metrics.verdict}`,
-      ...[{ name: 'forest', roc_auc: metrics.roc_auc, pr_auc: metrics.pr_auc }, ...metrics.baselines].map(
-        (b) => `  ${b.name.padEnd(24)} ROC AUC ${f3(b.roc_auc)}  PR AUC ${f3(b.pr_auc)}`,
-      ),
+      ...[
+        { name: 'model (deployed)', roc_auc: metrics.roc_auc, pr_auc: metrics.pr_auc },
+        { name: 'forest alone', roc_auc: metrics.forest_roc_auc, pr_auc: metrics.forest_pr_auc },
+        ...metrics.baselines,
+      ].map((b) => `  ${b.name.padEnd(24)} ROC AUC ${f4(b.roc_auc)}  PR AUC ${f4(b.pr_auc)}`),
+      `  blend     forest weight ${metrics.blend.forest_weight}, chosen on ${metrics.blend.chosen_on}` +
+        (metrics.blend.inner_roc_auc.length > 0
+          ? ` (inner ROC AUC ${metrics.blend.inner_roc_auc.map((c) => `${c.forest_weight}: ${f4(c.roc_auc)}`).join(', ')})`
+          : ''),
       `  framing   cutoff ${w.cutoff}, label window ${w.horizon_days} days to ${w.label_end}` +
         (metrics.validation === 'out-of-time'
           ? `; out-of-time test: cutoff ${w.test_cutoff}, labels to ${w.test_label_end}`
