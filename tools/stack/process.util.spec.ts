@@ -8,7 +8,9 @@ import { after, describe, it } from 'node:test';
 import { killProcessGroup, processGroupMembers } from './process.util';
 
 /** A /proc with the kernel's layout: <pid>/stat and <pid>/task/<tid>/stat ("pid (comm) state ppid pgrp ..."). */
-function fakeProc(processes: { pid: number; pgid: number; state: string; threads: Record<number, string> }[]) {
+function fakeProc(
+  processes: { pid: number; pgid: number; state: string; threads: Record<number, string> }[],
+) {
   const root = mkdtempSync(join(tmpdir(), 'fake-proc-'));
   const stat = (pid: number, state: string, pgid: number) =>
     `${pid} (redis-server (x)) ${state} 1 ${pgid} ${pgid} 0 -1 4194560 0 0 0 0\n`;
