@@ -14,18 +14,30 @@ export interface WaitOptions {
   readonly intervalMs?: number;
   /** Checked between probes: a reason to give up early (e.g. the process has exited). */
   readonly abortReason?: () => string | undefined;
+  /**
+   * Asked once `timeoutMs` has passed: true (the server answers that it is still loading its data)
+   * means slow, not stuck, and the wait goes on, up to `loadingTimeoutMs` in all.
+   */
+  readonly loading?: () => Promise<boolean>;
+  readonly loadingTimeoutMs?: number;
 }
 
 /** Polls `probe` until it answers true, the deadline passes or `abortReason` says stop. */
 export async function waitUntil(probe: () => Promise<boolean>, options: WaitOptions): Promise<WaitOutcome> {
-  const deadline = Date.now() + options.timeoutMs;
+  const began = Date.now();
+  const deadline = began + options.timeoutMs;
+  const loadingDeadline = began + Math.max(options.timeoutMs, options.loadingTimeoutMs ?? 0);
   const interval = options.intervalMs ?? 300;
+  const secondsSince = () => Math.round((Date.now() - began) / 1000);
   for (;;) {
     if (await probe().catch(() => false)) return { ok: true };
     const abort = options.abortReason?.();
     if (abort !== undefined) return { ok: false, reason: abort };
     if (Date.now() >= deadline) {
-      return { ok: false, reason: `not healthy after ${Math.round(options.timeoutMs / 1000)} s` };
+      const loading = options.loading ? await options.loading().catch(() => false) : false;
+      if (!loading) return { ok: false, reason: `not healthy after ${secondsSince()} s` };
+      if (Date.now() >= loadingDeadline)
+        return { ok: false, reason: `still loading its data after ${secondsSince()} s` };
     }
     await sleep(interval);
   }
@@ -37,32 +49,46 @@ export interface RedisTlsAuth {
   readonly password: string;
 }
 
-/** Sends PING over a raw socket (TLS and AUTH first when given); healthy when the answer is +PONG. */
-export function redisPing(port: number, timeoutMs = 1_000, secure?: RedisTlsAuth): Promise<boolean> {
+/**
+ * Sends PING over a raw socket (TLS and AUTH first when given) and resolves the reply's lines (AUTH's
+ * and PING's), or undefined when no full reply came in time.
+ */
+function redisPingReply(port: number, timeoutMs: number, secure?: RedisTlsAuth): Promise<string | undefined> {
   return new Promise((resolvePromise) => {
     const socket: Socket = secure
       ? tlsConnect({ host: LOOPBACK, port, ca: secure.ca, servername: 'localhost' })
       : connect({ host: LOOPBACK, port });
     const hello = secure ? `AUTH ${secure.username} ${secure.password}\r\nPING\r\n` : 'PING\r\n';
     let answer = '';
-    const done = (ok: boolean): void => {
+    const done = (reply: string | undefined): void => {
       socket.destroy();
-      resolvePromise(ok);
+      resolvePromise(reply);
     };
     socket.setTimeout(timeoutMs, () => {
-      done(false);
+      done(undefined);
     });
     socket.on('error', () => {
-      done(false);
+      done(undefined);
     });
     socket.on(secure ? 'secureConnect' : 'connect', () => socket.write(hello));
-    const expected = secure ? '+OK\r\n+PONG' : '+PONG';
     socket.on('data', (chunk: Buffer) => {
       answer += chunk.toString('latin1');
       if (answer.endsWith('\r\n') && (!secure || answer.split('\r\n').length > 2 || answer.startsWith('-')))
-        done(answer.startsWith(expected));
+        done(answer);
     });
   });
+}
+
+/** Healthy when PING answers +PONG (after AUTH's +OK when secure). */
+export async function redisPing(port: number, timeoutMs = 1_000, secure?: RedisTlsAuth): Promise<boolean> {
+  const reply = await redisPingReply(port, timeoutMs, secure);
+  return reply?.startsWith(secure ? '+OK\r\n+PONG' : '+PONG') ?? false;
+}
+
+/** Whether Redis answers PING with LOADING: it is reading its append-only file into memory. */
+export async function redisLoading(port: number, timeoutMs = 1_000, secure?: RedisTlsAuth): Promise<boolean> {
+  const reply = await redisPingReply(port, timeoutMs, secure);
+  return reply?.includes('-LOADING') ?? false;
 }
 
 export interface HttpAnswer {

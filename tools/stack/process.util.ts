@@ -150,29 +150,56 @@ export function isAlive(pid: number): boolean {
 interface ProcStat {
   readonly pid: number;
   readonly pgid: number;
-  readonly zombie: boolean;
+  /** Its first field: R, S, D, Z (exited, not yet reaped), X (dead), ... */
+  readonly state: string;
 }
 
-function readProcStat(pid: number): ProcStat | undefined {
+function readProcStat(path: string, pid: number): ProcStat | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     // The command name (field 2) may contain spaces and parentheses: parse after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const pgid = Number(fields[2]);
-    return { pid, pgid, zombie: fields[0] === 'Z' };
+    return { pid, pgid: Number(fields[2]), state: fields[0] ?? '' };
   } catch {
     return undefined;
   }
 }
 
-/** Live (non-zombie) members of a process group, from /proc. */
-export function processGroupMembers(pgid: number): number[] {
-  if (!existsSync('/proc/self/stat')) return isAlive(pgid) ? [pgid] : [];
+const exited = (state: string): boolean => state === 'Z' || state === 'X';
+
+/**
+ * Whether a process whose main thread has exited is still running threads. After SIGKILL the main
+ * thread of a multi-threaded server (Redis: its bio and jemalloc threads) can be a zombie at once
+ * while another thread is still freeing the address space (a second for a gigabyte), and the open
+ * files, its listening socket among them, are closed only when the last thread is done: the process
+ * is gone once every thread is.
+ */
+function threadsRunning(procRoot: string, pid: number): boolean {
+  let threads: string[];
+  try {
+    threads = readdirSync(join(procRoot, String(pid), 'task'));
+  } catch {
+    return false;
+  }
+  return threads.some((tid) => {
+    const stat = readProcStat(join(procRoot, String(pid), 'task', tid, 'stat'), pid);
+    return stat !== undefined && !exited(stat.state);
+  });
+}
+
+/**
+ * Live members of a process group, from /proc (`procRoot` for a spec's fake one): a zombie counts
+ * while any of its threads still runs, since it holds its files (ports) until then.
+ */
+export function processGroupMembers(pgid: number, procRoot = '/proc'): number[] {
+  if (!existsSync(join(procRoot, 'self', 'stat'))) return isAlive(pgid) ? [pgid] : [];
   const members: number[] = [];
-  for (const entry of readdirSync('/proc')) {
+  for (const entry of readdirSync(procRoot)) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = readProcStat(Number(entry));
-    if (stat && stat.pgid === pgid && !stat.zombie) members.push(stat.pid);
+    const pid = Number(entry);
+    const stat = readProcStat(join(procRoot, entry, 'stat'), pid);
+    if (stat?.pgid !== pgid) continue;
+    if (!exited(stat.state) || threadsRunning(procRoot, pid)) members.push(pid);
   }
   return members;
 }

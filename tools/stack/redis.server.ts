@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { portIsFree, redisPing } from './health.util';
+import { portIsFree, redisLoading, redisPing } from './health.util';
 import { commandExists, runCommand, spawnDetached } from './process.util';
 import type { StackConfig } from './stack.config';
 import { loadOrCreateSecrets, writePrivate } from './secure.secrets';
@@ -62,6 +62,14 @@ export function redisServer(config: StackConfig): StackServer {
   const paths = serverPaths('redis', config.dirs);
   const port = config.redisPort;
   const secure = config.profile === 'secure';
+  const auth = () =>
+    secure
+      ? {
+          ca: readFileSync(tlsFiles.caCert, 'utf8'),
+          username: 'admin',
+          password: loadOrCreateSecrets().redis.admin,
+        }
+      : undefined;
 
   return {
     name: 'redis',
@@ -116,17 +124,8 @@ export function redisServer(config: StackConfig): StackServer {
       return spawnDetached({ cmd: 'redis-server', args: [confFile], logFile: paths.log, cwd: paths.data });
     },
 
-    healthy: () =>
-      redisPing(
-        port,
-        1_000,
-        secure
-          ? {
-              ca: readFileSync(tlsFiles.caCert, 'utf8'),
-              username: 'admin',
-              password: loadOrCreateSecrets().redis.admin,
-            }
-          : undefined,
-      ),
+    healthy: () => redisPing(port, 1_000, auth()),
+    loading: () => redisLoading(port, 1_000, auth()),
+    loadingTimeoutMs: config.redisLoadingTimeoutMs,
   };
 }

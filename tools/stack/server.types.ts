@@ -20,6 +20,12 @@ export interface StackServer {
   /** Renders its config, prepares its folders and spawns it detached; returns its pid (= process group). */
   start(log: Log): Promise<number>;
   healthy(): Promise<boolean>;
+  /**
+   * Answers that it is still loading its data (Redis replaying a large append-only file): slow, not
+   * stuck, so `up` waits past `healthTimeoutMs`, up to `loadingTimeoutMs`.
+   */
+  loading?(): Promise<boolean>;
+  readonly loadingTimeoutMs?: number;
   /** After every healthy `up` (started or already running): users, ACLs, keys. Idempotent. */
   provision?(log: Log): Promise<void>;
 }

@@ -13,6 +13,8 @@ export interface StackConfig {
   readonly esTransportPort: number;
   readonly javaHome: string;
   readonly redisHealthTimeoutMs: number;
+  /** How long `up` waits on a Redis that answers LOADING (replaying its append-only file). */
+  readonly redisLoadingTimeoutMs: number;
   readonly kafkaHealthTimeoutMs: number;
   readonly esHealthTimeoutMs: number;
   /** How long `down` waits after SIGTERM before SIGKILL. */
@@ -57,6 +59,7 @@ export function loadStackConfig(env: Env = process.env, profile: StackProfile = 
     esTransportPort: portOf('ES_TRANSPORT'),
     javaHome: env.STACK_JAVA_HOME?.trim() || DEFAULT_JAVA_HOME,
     redisHealthTimeoutMs: timeout(env, 'STACK_REDIS_HEALTH_TIMEOUT_MS', 10_000),
+    redisLoadingTimeoutMs: timeout(env, 'STACK_REDIS_LOADING_TIMEOUT_MS', 10 * 60_000),
     kafkaHealthTimeoutMs: timeout(env, 'STACK_KAFKA_HEALTH_TIMEOUT_MS', 60_000),
     esHealthTimeoutMs: timeout(env, 'STACK_ES_HEALTH_TIMEOUT_MS', 120_000),
     stopTimeoutMs: timeout(env, 'STACK_STOP_TIMEOUT_MS', 20_000),

@@ -4,7 +4,7 @@ import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
 
 import { elasticsearchServer } from './elasticsearch.server';
-import { portIsFree, waitUntil } from './health.util';
+import { portIsFree, type WaitOptions, waitUntil } from './health.util';
 import { kafkaServer } from './kafka.server';
 import { withLock } from './lock.util';
 import {
@@ -135,6 +135,16 @@ async function assertPortsFree(server: StackServer): Promise<void> {
 
 type UpOutcome = 'started' | 'alreadyRunning';
 
+/** The health deadline, which a server still loading its data is given more time past. */
+function healthWait(server: StackServer): WaitOptions {
+  return {
+    timeoutMs: server.healthTimeoutMs,
+    intervalMs: 300,
+    ...(server.loading ? { loading: () => server.loading?.() ?? Promise.resolve(false) } : {}),
+    ...(server.loadingTimeoutMs ? { loadingTimeoutMs: server.loadingTimeoutMs } : {}),
+  };
+}
+
 async function upOne(server: StackServer, log: Log): Promise<UpOutcome> {
   const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
   const running = runningGroup(server);
@@ -142,7 +152,7 @@ async function upOne(server: StackServer, log: Log): Promise<UpOutcome> {
     if (await server.healthy().catch(() => false)) return 'alreadyRunning';
     // Running but not healthy yet: most likely still starting (another `up`, or one that timed out).
     log(`${server.name}: running (pid ${running.pid}) but not healthy yet, waiting ...`);
-    const outcome = await waitUntil(() => server.healthy(), { timeoutMs: server.healthTimeoutMs });
+    const outcome = await waitUntil(() => server.healthy(), healthWait(server));
     if (outcome.ok) return 'alreadyRunning';
     throw failure(
       server,
@@ -167,8 +177,7 @@ async function upOne(server: StackServer, log: Log): Promise<UpOutcome> {
   writePidFile(server.paths.pid, pid);
 
   const outcome = await waitUntil(() => server.healthy(), {
-    timeoutMs: server.healthTimeoutMs,
-    intervalMs: 300,
+    ...healthWait(server),
     abortReason: () =>
       ourProcessGroup(pid, server.processMarker).length === 0
         ? 'its process exited during start-up'

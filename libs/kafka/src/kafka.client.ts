@@ -3,6 +3,14 @@ import { type Config, readCaFile, settingName, untrustedCertificateError } from 
 import { AppError } from '@churnstream/errors';
 
 /**
+ * kafkajs's backoff for every request, and for restarting a consumer that ran out of retries: it
+ * doubles from 200 ms but stays at most 2 s (kafkajs's default ceiling, 30 s, left a consumer idle
+ * for up to half a minute after the broker was back), and 100 retries span some 3 minutes, so a
+ * broker restart is waited out inside one request rather than by crashing and restarting the consumer.
+ */
+export const KAFKA_RETRY = { initialRetryTime: 200, maxRetryTime: 2_000, retries: 100 } as const;
+
+/**
  * The Kafka adapter: the only place that builds a kafkajs client from our config. Apps talk to Kafka
  * through what this lib exports (producer, topic admin, lag) and never configure kafkajs themselves.
  */
@@ -24,7 +32,7 @@ export function createKafka(config: Config, clientSuffix = ''): Kafka {
         : config.KAFKA_SSL,
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
-    retry: { initialRetryTime: 200, retries: 8 },
+    retry: KAFKA_RETRY,
     // kafkajs logs every retry at ERROR; WARN keeps real problems visible without drowning the log.
     logLevel: logLevel.WARN,
   };

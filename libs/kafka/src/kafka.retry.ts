@@ -30,9 +30,10 @@ const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolv
 
 /**
  * Runs `attempt` until it succeeds, waiting out transient broker failures with exponential backoff
- * (doubling from 500 ms to 15 s) for up to `outageMs`; a permanent failure, or the outage lasting
- * longer, is thrown. The kafkajs client already retries each request for a few seconds; this is the
- * layer above it, for an outage of minutes.
+ * (doubling from 500 ms to 2 s, so a send goes again at most 2 s after the broker is back) for up to
+ * `outageMs`; a permanent failure, or the outage lasting longer, is thrown. The kafkajs client
+ * already retries each request for about 3 minutes (KAFKA_RETRY); this is the layer above it, for a
+ * longer outage.
  */
 export async function retryThroughOutage<T>(
   attempt: () => Promise<T>,
@@ -49,7 +50,7 @@ export async function retryThroughOutage<T>(
       if (!isTransientKafkaError(error) || Date.now() - began + delay > outageMs) throw error;
       await options.onRetry?.(error, n, delay);
       await sleep(delay);
-      delay = Math.min(delay * 2, options.maxDelayMs ?? 15_000);
+      delay = Math.min(delay * 2, options.maxDelayMs ?? 2_000);
     }
   }
 }
