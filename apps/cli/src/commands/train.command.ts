@@ -79,8 +79,12 @@ function progressLine(): (done: number, total: number) => void {
   };
 }
 
-const f3 = (x: number | null): string => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(3));
-const f4 = (x: number | null): string => (x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(4));
+const fixed =
+  (digits: number) =>
+  (x: number | null): string =>
+    x === null || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits);
+const f3 = fixed(3);
+const f4 = fixed(4);
 
 export const command: CliCommand = {
   summary: 'train the churn random forest and write model.json, metrics.json and the evaluation CSVs',
